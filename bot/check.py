@@ -1,0 +1,65 @@
+"""`stifinder check`: validates all content against each other before anything runs."""
+
+from __future__ import annotations
+
+import string
+
+from bot.config import Settings
+from dialogs import TEXTS, load_safety, translations
+from dialogs.i18n import untranslated
+from knowledge import ContentError, load_standard, render
+from nlu import NluError, load_training_data
+
+MIN_EXAMPLES = 25
+
+
+def check_content(settings: Settings) -> list[str]:
+    """Return every problem found (empty when all content is consistent)."""
+    problems: list[str] = []
+    try:
+        standard = load_standard(settings.standard_dir, settings.municipality.standard_title)
+    except ContentError as exc:
+        return [f"knowledge: {exc}"]
+    try:
+        data = load_training_data(settings.nlu_data_dir)
+    except NluError as exc:
+        return [f"nlu: {exc}"]
+    try:
+        load_safety()
+    except ContentError as exc:
+        problems.append(f"safety: {exc}")
+
+    values = settings.municipality.placeholders()
+    for entry in standard:
+        texts = [*entry.answer.values(), *(entry.caveat.text.values() if entry.caveat else [])]
+        for text in texts:
+            try:
+                render(text, values)
+            except KeyError as exc:
+                problems.append(f"knowledge {entry.file} entry {entry.id!r}: {exc.args[0]}")
+
+    intents = data.intents
+    counts = {intent: 0 for intent in intents}
+    for example in data.examples:
+        counts[example.intent] += 1
+    for intent, count in counts.items():
+        if count < MIN_EXAMPLES:
+            problems.append(f"nlu intent {intent!r}: {count} examples, at least {MIN_EXAMPLES} needed")
+    faq_intents = {i.removeprefix("faq/") for i in intents if i.startswith("faq/")}
+    for missing in sorted(set(standard.ids) - faq_intents):
+        problems.append(f"knowledge entry {missing!r} has no NLU intent faq/{missing}")
+    for missing in sorted(faq_intents - set(standard.ids)):
+        problems.append(f"NLU intent faq/{missing} has no knowledge entry")
+
+    for lang in ("da", "en"):
+        catalog = translations(lang)
+        no_translation = set(untranslated(lang, list(TEXTS.values())))
+        for key, msgid in TEXTS.items():
+            translated = catalog.gettext(msgid)
+            if msgid in no_translation:
+                problems.append(f"locale {lang}: message {key} has no translation")
+            wanted = {name for _, name, _, _ in string.Formatter().parse(msgid) if name}
+            got = {name for _, name, _, _ in string.Formatter().parse(translated) if name}
+            if wanted != got:
+                problems.append(f"locale {lang}: message {key} has placeholders {sorted(got)}, expected {sorted(wanted)}")
+    return problems

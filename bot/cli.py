@@ -1,0 +1,179 @@
+"""The `stifinder` command line: run, chat, ask, nlu train|evaluate|export-rasa, check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    setup_logging("DEBUG" if args.verbose else "WARNING")
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"stifinder: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stifinder", description="Stifinder: chat assistant for social "
+                                     "drug-abuse treatment (Serviceloven § 101).")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug events (never message text)")
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN; polling or webhook)")
+    run.set_defaults(func=_run)
+
+    chat = sub.add_parser("chat", help="talk to the assistant in the terminal (no token, no server)")
+    chat.set_defaults(func=_chat)
+
+    ask = sub.add_parser("ask", help="answer one question, or JSON lines from stdin with --jsonl")
+    ask.add_argument("text", nargs="?", help="the question")
+    ask.add_argument("--jsonl", action="store_true",
+                     help='read {"chat": ..., "text": ..., "role": ...} per line; write one JSON answer per line')
+    ask.set_defaults(func=_ask)
+
+    nlu = sub.add_parser("nlu", help="train, evaluate or export the NLU")
+    nlu_sub = nlu.add_subparsers(dest="nlu_command", required=True)
+    nlu_sub.add_parser("train", help="train the embedded classifier and cache it").set_defaults(func=_nlu_train)
+    evaluate = nlu_sub.add_parser("evaluate", help="stratified k-fold cross-validation, as `rasa test nlu`")
+    evaluate.add_argument("--folds", type=int, default=5)
+    evaluate.add_argument("--json", type=Path, help="also write the report as JSON to this file")
+    evaluate.set_defaults(func=_nlu_evaluate)
+    export = nlu_sub.add_parser("export-rasa", help="write a Rasa 3.6 project (config, data, domain) to DIR")
+    export.add_argument("directory", type=Path)
+    export.set_defaults(func=_nlu_export)
+
+    sub.add_parser("check", help="validate all content (knowledge, NLU data, safety, catalogs)").set_defaults(func=_check)
+    return parser
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram_config import bot_token, load_telegram_settings, webhook_secret
+
+    token = bot_token()
+    if token is None:
+        print("stifinder run: set TELEGRAM_BOT_TOKEN to the bot's token from @BotFather "
+              "(or talk to the assistant without Telegram: stifinder chat)", file=sys.stderr)
+        return 2
+    try:
+        telegram = load_telegram_settings(settings)
+        secret = webhook_secret()
+        from bot.telegram_app import serve
+
+        return serve(settings, telegram, token, secret)
+    except ConfigError as exc:
+        print(f"stifinder run: {exc}", file=sys.stderr)
+        return 2
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.terminal import TerminalChannel
+    from bot.wiring import build_app
+
+    async def run() -> None:
+        app = await build_app(settings)
+        try:
+            await TerminalChannel(app, sys.stdin, sys.stdout).run()
+        finally:
+            await app.close()
+
+    asyncio.run(run())
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ask import ask_jsonl, ask_one
+    from bot.wiring import build_app
+
+    if not args.jsonl and not args.text:
+        print('stifinder ask: give a question, e.g. stifinder ask "koster det noget?", or use --jsonl', file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        # A throw-away in-memory database: scripted questions leave nothing behind.
+        app = await build_app(settings, database_url="sqlite+aiosqlite://")
+        try:
+            if args.jsonl:
+                bad = await ask_jsonl(app, sys.stdin, sys.stdout)
+                return 1 if bad else 0
+            print((await ask_one(app, args.text)).text)
+            return 0
+        finally:
+            await app.close()
+
+    return asyncio.run(run())
+
+
+def _nlu_train(args: argparse.Namespace, settings: Settings) -> int:
+    from nlu import load_training_data, model_path, train_and_save
+
+    data = load_training_data(settings.nlu_data_dir)
+    print(f"training on {len(data.examples)} examples, {len(data.intents)} intents ...", file=sys.stderr)
+    classifier, seconds = train_and_save(data, settings.nlu_cache_dir)
+    print(f"trained in {seconds:.2f} s → {model_path(settings.nlu_cache_dir, data)}")
+    return 0
+
+
+def _nlu_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from nlu import load_training_data
+    from nlu.evaluate import cross_validate
+
+    if args.folds < 2:
+        print("stifinder nlu evaluate: --folds must be at least 2", file=sys.stderr)
+        return 2
+    data = load_training_data(settings.nlu_data_dir)
+    started = time.perf_counter()
+    report = cross_validate(data, args.folds, progress=lambda k, n: print(f"fold {k}/{n} done", file=sys.stderr))
+    print(report.render())
+    print(f"\n{len(data.examples)} examples, {len(data.intents)} intents, {time.perf_counter() - started:.1f} s")
+    if args.json:
+        args.json.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+def _nlu_export(args: argparse.Namespace, settings: Settings) -> int:
+    from nlu.rasa_export import export_project
+
+    from knowledge import load_standard, render
+
+    standard = load_standard(settings.standard_dir, settings.municipality.standard_title)
+    values = settings.municipality.placeholders()
+    responses = {f"utter_faq/{e.id}": render(e.answer["da"], values) for e in standard}
+    written = export_project(args.directory, settings.nlu_data_dir, responses)
+    print(f"wrote a Rasa 3.6 project to {args.directory} ({len(written)} files)")
+    return 0
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.check import check_content
+
+    problems = check_content(settings)
+    for problem in problems:
+        print(f"stifinder check: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print("content ok")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""Loads config.yml and the environment into typed, frozen settings.
+
+STIFINDER_CONFIG names the file (default: ./config.yml, else the one shipped with the package);
+STIFINDER_DATABASE_URL overrides database.url. A missing or malformed key fails at start-up,
+naming the key and never its value.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from knowledge import Emergency, Municipality, Office, Routing
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """The configuration is missing or malformed."""
+
+
+class Secret:
+    """A secret string whose repr and str never show the value."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True)
+class RasaSettings:
+    url: str
+    token_env: str
+    timeout_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the service needs, read once at start-up."""
+
+    path: Path
+    municipality: Municipality
+    standard_dir: Path
+    default_lang: str
+    timezone: str
+    database_url: str
+    conversation_ttl_minutes: int
+    nlu_backend: str
+    nlu_threshold: float
+    nlu_cache_dir: Path
+    nlu_data_dir: Path
+    rasa: RasaSettings
+    var_dir: Path
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Return the config file to read."""
+    env = os.environ if environ is None else environ
+    if env.get("STIFINDER_CONFIG"):
+        return Path(env["STIFINDER_CONFIG"]).expanduser().resolve()
+    local = Path.cwd() / "config.yml"
+    return local if local.exists() else PACKAGE_ROOT / "config.yml"
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the config file and apply environment overrides."""
+    env = os.environ if environ is None else environ
+    path = path or config_path(env)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path} (set STIFINDER_CONFIG)") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path.name}: not valid YAML ({exc.__class__.__name__})") from None
+    cfg = _Section(raw, "", path.name)
+    base = path.parent
+    var_dir = base / "var"
+    muni = cfg.section("municipality")
+    offices = {}
+    for office_id in muni.section("offices").keys():
+        office = muni.section("offices").section(office_id)
+        offices[office_id] = Office(office_id, office.text("name"), office.text("phone"), office.text("source"))
+    routing_cfg = muni.section("routing")
+    routing = Routing(routing_cfg.integer("age_limit"), routing_cfg.text("adult_office"),
+                      routing_cfg.text("young_office"), routing_cfg.text("general_office"))
+    for key in ("adult_office", "young_office", "general_office"):
+        if getattr(routing, key) not in offices:
+            raise ConfigError(f"{path.name}: municipality.routing.{key} names no office in municipality.offices")
+    emergency_cfg = cfg.section("emergency")
+    emergency = Emergency(emergency_cfg.text("emergency_phone"), emergency_cfg.text("suicide_line_name"),
+                          emergency_cfg.text("suicide_line_phone"))
+    municipality = Municipality(muni.text("name"), muni.text("standard_title"), offices, routing, emergency)
+    locale = cfg.section("locale")
+    nlu = cfg.section("nlu")
+    rasa = nlu.section("rasa")
+    backend = nlu.text("backend")
+    if backend not in ("embedded", "rasa"):
+        raise ConfigError(f"{path.name}: nlu.backend must be 'embedded' or 'rasa'")
+    database_url = env.get("STIFINDER_DATABASE_URL") or cfg.section("database").text("url")
+    return Settings(
+        path=path,
+        municipality=municipality,
+        standard_dir=_resolve(muni.text("standard"), base),
+        default_lang=locale.text("default"),
+        timezone=cfg.text("timezone"),
+        database_url=_sqlite_relative(database_url, base),
+        conversation_ttl_minutes=cfg.section("privacy").integer("conversation_ttl_minutes"),
+        nlu_backend=backend,
+        nlu_threshold=nlu.number("threshold"),
+        nlu_cache_dir=_resolve(nlu.text("cache_dir"), base),
+        nlu_data_dir=PACKAGE_ROOT / "nlu" / "data",
+        rasa=RasaSettings(rasa.text("url"), rasa.text("token_env"), rasa.number("timeout_seconds")),
+        var_dir=var_dir,
+    )
+
+
+def _resolve(value: str, base: Path) -> Path:
+    if value.startswith("package:"):
+        return PACKAGE_ROOT / value.removeprefix("package:")
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _sqlite_relative(url: str, base: Path) -> str:
+    """Make a relative SQLite path relative to the config file, not to the working directory."""
+    prefix = "sqlite+aiosqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite+aiosqlite://":
+        rest = url.removeprefix(prefix)
+        if rest and not rest.startswith(":memory:"):
+            return prefix + str(base / rest)
+    return url
+
+
+class _Section:
+    """A mapping in the config with typed getters that name the missing key."""
+
+    def __init__(self, raw: Any, where: str, file: str) -> None:
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{file}: '{where or 'top level'}' must be a mapping")
+        self._raw = raw
+        self._where = where
+        self._file = file
+
+    def _get(self, key: str) -> Any:
+        if key not in self._raw or self._raw[key] is None:
+            raise ConfigError(f"{self._file}: '{self._key(key)}' is missing, and has no default")
+        return self._raw[key]
+
+    def _key(self, key: str) -> str:
+        return f"{self._where}.{key}" if self._where else key
+
+    def keys(self) -> list[str]:
+        return list(self._raw)
+
+    def section(self, key: str) -> _Section:
+        return _Section(self._get(key), self._key(key), self._file)
+
+    def text(self, key: str) -> str:
+        value = self._get(key)
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            raise ConfigError(f"{self._file}: '{self._key(key)}' must be a string")
+        return str(value)
+
+    def integer(self, key: str) -> int:
+        value = self._get(key)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{self._file}: '{self._key(key)}' must be a whole number")
+        return value
+
+    def number(self, key: str) -> float:
+        value = self._get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ConfigError(f"{self._file}: '{self._key(key)}' must be a number")
+        return float(value)

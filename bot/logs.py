@@ -1,0 +1,50 @@
+"""Logging set-up: events only, with a redacting backstop for anything that slips through.
+
+httpx logs request URLs, which contain a Telegram bot token, so it runs at WARNING; the filter
+masks CPR-like numbers, bot tokens and long digit runs (phone numbers, chat ids) in every record.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_PATTERNS = (
+    (re.compile(r"bot\d{5,}:[A-Za-z0-9_-]{20,}"), "bot<token>"),
+    (re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)"), "<cpr?>"),
+    (re.compile(r"(?<![\w.])\+?\d[\d ]{6,}\d(?![\w.])"), "<number>"),
+)
+
+
+def redact(text: str) -> str:
+    """Mask tokens, CPR-like numbers and long digit runs."""
+    for pattern, mask in _PATTERNS:
+        text = pattern.sub(mask, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message with `redact` before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def setup_logging(level: str = "INFO") -> None:
+    """Configure the root logger once: one stderr handler with the redacting filter."""
+    root = logging.getLogger()
+    if any(getattr(h, "_stifinder", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.addFilter(RedactingFilter())
+    handler._stifinder = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,67 @@
+"""The database: an async SQLAlchemy engine, migrated with Alembic to the latest revision.
+
+Alembic only runs when the database is not at LATEST_REVISION, so a normal start costs one query.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+LATEST_REVISION = "0001"
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """Create the engine; an in-memory SQLite database is shared by every session of the engine."""
+    if url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
+        return create_async_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    if url.startswith("sqlite+aiosqlite:///"):
+        Path(url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """Return the Alembic revision the database is at, or None for a new database."""
+    try:
+        async with engine.connect() as conn:
+            return (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one_or_none()
+    except (OperationalError, ProgrammingError):
+        return None
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the database to the latest revision with Alembic."""
+    from alembic import command  # only when needed: it costs start-up time
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    async with engine.begin() as conn:
+        def upgrade(sync_conn: object) -> None:
+            config.attributes["connection"] = sync_conn
+            command.upgrade(config, "head")
+
+        await conn.run_sync(upgrade)
+    log.info("database migrated to=%s", LATEST_REVISION)
+
+
+async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker[AsyncSession]]:
+    """Create the engine, migrate if needed, and return it with a session factory."""
+    engine = create_engine(url)
+    if url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
+        # A throw-away database (`stifinder ask`, tests): create the tables directly, no history to keep.
+        from dialogs import DialogsBase
+
+        async with engine.begin() as conn:
+            await conn.run_sync(DialogsBase.metadata.create_all)
+    elif await current_revision(engine) != LATEST_REVISION:
+        await migrate(engine)
+    return engine, async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,60 @@
+"""The terminal chat: reads lines, hands them to the engine, prints replies and numbered buttons.
+
+Thin like every channel: no decisions, no Danish text of its own beyond the prompt marks.
+Streams are injected, so tests drive it with StringIO.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+from typing import Callable, TextIO
+
+from bot.identity import conversation_key
+from bot.wiring import App
+from dialogs import Button, Incoming, Response
+
+QUIT = {"/quit", "/exit", "/afslut"}
+
+
+class TerminalChannel:
+    """A chat in a terminal; buttons are shown as [1] [2] [3] and pressed by typing the number."""
+
+    def __init__(self, app: App, stdin: TextIO, stdout: TextIO, clock: Callable[[], datetime] | None = None,
+                 chat_id: str | None = None) -> None:
+        self._app = app
+        self._in = stdin
+        self._out = stdout
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._conv = conversation_key(app.secret, "terminal", chat_id or secrets.token_hex(8))
+        self._buttons: tuple[Button, ...] = ()
+
+    async def run(self, greet: bool = True) -> None:
+        """Chat until end of input or /quit."""
+        if greet:
+            self._show(await self._send("/start"))
+        while True:
+            self._out.write("\n> ")
+            self._out.flush()
+            line = self._in.readline()
+            if not line:
+                break
+            text = line.strip()
+            if text.lower() in QUIT:
+                break
+            if text.isdigit() and 1 <= int(text) <= len(self._buttons):
+                text = self._buttons[int(text) - 1].payload
+            self._show(await self._send(text))
+        self._out.write("\n")
+
+    async def _send(self, text: str) -> Response:
+        return await self._app.engine.handle(Incoming(conv=self._conv, text=text, at=self._clock()))
+
+    def _show(self, response: Response) -> None:
+        self._buttons = ()
+        for message in response.messages:
+            self._out.write("\n" + message.text + "\n")
+            if message.buttons:
+                self._buttons = message.buttons
+                self._out.write("  ".join(f"[{i}] {b.label}" for i, b in enumerate(message.buttons, 1)) + "\n")
+        self._out.flush()

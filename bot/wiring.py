@@ -1,0 +1,69 @@
+"""Builds the assistant from settings: the only module that knows the concrete classes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.identity import load_secret
+from bot.config import Secret
+from bot.storage import open_database
+from dialogs import Deps, DialogEngine, load_safety
+from knowledge import Retriever, Standard, load_standard
+from nlu import LocalParser, Parser, load_local_parser, load_training_data, tokens
+
+
+@dataclass
+class App:
+    """A running assistant: the dialog engine and what must be closed afterwards."""
+
+    engine: DialogEngine
+    database: AsyncEngine
+    secret: Secret
+    local_parser: LocalParser
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+def build_retriever(standard: Standard, data_dir: Path) -> Retriever:
+    """BM25 over the entries, each enriched with its intent's training examples."""
+    data = load_training_data(data_dir)
+    examples: dict[str, list[str]] = {}
+    for example in data.examples:
+        if example.intent.startswith("faq/"):
+            examples.setdefault(example.intent.removeprefix("faq/"), []).append(example.text)
+    return Retriever(standard, tokens, examples)
+
+
+def build_parser(settings: Settings, local: LocalParser) -> Parser:
+    """Return the configured NLU backend (Rasa falls back to the embedded parser when it fails)."""
+    if settings.nlu_backend == "rasa":
+        import os
+
+        from nlu.rasa_client import FallbackParser, RasaParser
+
+        token = os.environ.get(settings.rasa.token_env) or None
+        return FallbackParser(RasaParser(settings.rasa.url, token=token, timeout=settings.rasa.timeout_seconds), local)
+    return local
+
+
+async def build_app(settings: Settings, database_url: str | None = None) -> App:
+    """Load content, the NLU and the database, and wire the dialog engine."""
+    standard = load_standard(settings.standard_dir, settings.municipality.standard_title)
+    local = load_local_parser(settings.nlu_data_dir, settings.nlu_cache_dir)
+    deps = Deps(
+        standard=standard,
+        municipality=settings.municipality,
+        retriever=build_retriever(standard, settings.nlu_data_dir),
+        safety=load_safety(),
+        threshold=settings.nlu_threshold,
+        ttl_minutes=settings.conversation_ttl_minutes,
+        default_lang=settings.default_lang,
+    )
+    database, sessions = await open_database(database_url or settings.database_url)
+    engine = DialogEngine(deps, build_parser(settings, local), sessions)
+    return App(engine=engine, database=database, secret=load_secret(settings.var_dir), local_parser=local)

@@ -1,0 +1,16 @@
+"""What to say: FAQ answers from the standard, the guided first contact, safety, chit-chat."""
+
+from dialogs.context import Deps, Turn
+from dialogs.engine import COMMANDS, DialogEngine
+from dialogs.i18n import days, long_date, translations, weeks
+from dialogs.models import Base as DialogsBase
+from dialogs.replies import Renderer
+from dialogs.safety import SafetyScreen, load_safety
+from dialogs.texts import TEXTS
+from dialogs.turn import Button, Incoming, Outgoing, Reply, Response, Role, State
+
+__all__ = [
+    "COMMANDS", "Button", "Deps", "DialogEngine", "DialogsBase", "Incoming", "Outgoing", "Renderer", "Reply",
+    "Response", "Role", "SafetyScreen", "State", "TEXTS", "Turn", "days", "load_safety", "long_date",
+    "translations", "weeks",
+]

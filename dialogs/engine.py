@@ -1,0 +1,150 @@
+"""Turns one incoming message into replies: screen, understand, route, render, remember.
+
+Knows no channel. Opens one unit of work per turn; catches unexpected errors in exactly one place
+and answers `utter_technical_problem`. Logs events, never what the person wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import traceback
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from dialogs import flows, router
+from dialogs.context import Deps, Turn
+from dialogs.replies import Renderer
+from dialogs.turn import Incoming, Reply, Response, State
+from nlu import Entity, Parse, Parser, detect_language, mask_cpr
+
+log = logging.getLogger(__name__)
+
+# Channel commands (Telegram /commands, the terminal's too) and the intents they stand for.
+COMMANDS = {
+    "start": "greet", "hjaelp": "help", "hjælp": "help", "help": "help", "glem": "forget", "forget": "forget",
+    "kontakt": "need_help", "contact": "need_help", "anonym": "faq/anonymous_treatment",
+    "anonymous": "faq/anonymous_treatment", "annuller": "cancel", "cancel": "cancel",
+}
+LANGUAGE_COMMANDS = {"sprog", "language", "lang"}
+_PAYLOAD = re.compile(r"^/(?P<name>[\w/æøå]+)(?:@\w+)?(?P<json>\{.*\})?(?:\s+(?P<arg>\S+))?\s*$", re.IGNORECASE)
+
+
+class DialogEngine:
+    """Turn one incoming message into replies. Knows no channel."""
+
+    def __init__(self, deps: Deps, parser: Parser, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._deps = deps
+        self._parser = parser
+        self._sessions = sessions
+        self._renderer = Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title)
+
+    @property
+    def deps(self) -> Deps:
+        return self._deps
+
+    async def handle(self, incoming: Incoming) -> Response:
+        """Screen, understand, route and render one turn inside one transaction."""
+        started = time.perf_counter()
+        async with self._sessions.begin() as session:
+            state = await flows.load(session, incoming.conv, incoming.at)
+            try:
+                response, forget = await self._respond(incoming, state)
+            except Exception as exc:  # the one place a turn's unexpected error is caught
+                log.error("turn failed conv=%s error=%s\n%s", incoming.conv[:8], type(exc).__name__,
+                          "".join(traceback.format_tb(exc.__traceback__)))
+                lang = state.lang or self._deps.default_lang
+                response = self._response([Reply("utter_technical_problem")], lang, "error", 0.0, "engine.error")
+                forget = False
+            if forget:
+                await flows.forget(session, incoming.conv)
+            else:
+                await flows.save(session, incoming.conv, state,
+                                 incoming.at + timedelta(minutes=self._deps.ttl_minutes))
+        log.info("turn conv=%s intent=%s conf=%.2f route=%s ms=%.1f", incoming.conv[:8], response.intent,
+                 response.confidence, response.route, (time.perf_counter() - started) * 1000)
+        return response
+
+    async def state_of(self, conv: str, at: datetime) -> State:
+        """Return what is remembered about a conversation at a moment (for /glem checks and tests)."""
+        async with self._sessions() as session:
+            return await flows.load(session, conv, at)
+
+    async def forget(self, conv: str) -> None:
+        """Delete everything held about a conversation (a channel's /glem)."""
+        async with self._sessions.begin() as session:
+            await flows.forget(session, conv)
+
+    async def _respond(self, incoming: Incoming, state: State) -> tuple[Response, bool]:
+        deps = self._deps
+        text, had_cpr = mask_cpr(incoming.text.strip())
+        lang = self._language(incoming, text, state)
+        prefix = [Reply("utter_cpr_refused")] if had_cpr else []
+
+        hits = deps.safety.screen(text)
+        if hits:  # safety first: answers before any classifier, flow or FAQ
+            state.clear_flow()
+            replies = prefix + [Reply(category.reply) for category in hits]
+            return self._response(replies, lang, "safety/" + hits[0].id, 1.0, "safety"), False
+        if not text or text == "[CPR]":
+            return self._response(prefix + [Reply("utter_empty")], lang, "empty", 1.0, "engine.empty"), False
+        if len(text) > deps.max_chars:
+            prefix.append(Reply("utter_too_long", {"limit": str(deps.max_chars)}))
+            text = text[:deps.max_chars]
+
+        parse = self._command(text)
+        if parse is not None and parse.intent == "language":
+            chosen = str(parse.entities[0].value) if parse.entities else ""
+            if chosen in ("da", "en"):
+                state.lang, state.lang_chosen = chosen, True
+                return self._response([Reply("utter_language_set")], chosen, "language", 1.0, "engine.language"), False
+            parse = Parse(text=text, intent="help", confidence=1.0)
+        if parse is None:
+            parse = await self._parser.parse(text)
+        turn = Turn(incoming=incoming, text=text, parse=parse, state=state, lang=lang, deps=deps)
+        route = router.pick(turn)
+        replies = prefix + await route.handler(turn)
+        return self._response(replies, lang, turn.parse.intent, turn.parse.confidence, route.name), turn.forget
+
+    def _language(self, incoming: Incoming, text: str, state: State) -> str:
+        if incoming.lang in ("da", "en"):
+            state.lang, state.lang_chosen = incoming.lang, True
+        elif not state.lang_chosen:
+            detected = detect_language(text)
+            if detected:
+                state.lang = detected
+        return state.lang or self._deps.default_lang
+
+    def _command(self, text: str) -> Parse | None:
+        """Parse a /command or a button payload (Rasa's `/intent{"entity": "value"}`) without NLU."""
+        if not text.startswith("/"):
+            return None
+        match = _PAYLOAD.match(text)
+        if match is None:
+            return Parse(text=text, intent="help", confidence=1.0)
+        name = match.group("name").lower()
+        if name in LANGUAGE_COMMANDS:
+            arg = (match.group("arg") or "").lower()
+            return Parse(text=text, intent="language", confidence=1.0,
+                         entities=(Entity("language", arg, 0, len(text)),) if arg else ())
+        intent = COMMANDS.get(name, name)
+        known = intent in router.CHITCHAT or intent in ("need_help", "inform", "language") or (
+            intent.startswith("faq/") and intent.removeprefix("faq/") in self._deps.standard)
+        if not known:
+            return Parse(text=text, intent="help", confidence=1.0)
+        entities: list[Entity] = []
+        if match.group("json"):
+            try:
+                values = json.loads(match.group("json"))
+            except json.JSONDecodeError:
+                values = {}
+            if isinstance(values, dict):
+                entities = [Entity(str(k), v, 0, 0) for k, v in values.items() if isinstance(v, (str, int, bool))]
+        return Parse(text=text, intent=intent, confidence=1.0, entities=tuple(entities))
+
+    def _response(self, replies: list[Reply], lang: str, intent: str, confidence: float, route: str) -> Response:
+        messages = tuple(self._renderer.render(reply, lang) for reply in replies)
+        return Response(messages=messages, intent=intent, confidence=confidence, lang=lang, route=route)

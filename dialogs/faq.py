@@ -1,0 +1,67 @@
+"""Answers from the kvalitetsstandard, the honest out-of-scope answer and the rephrase fallback."""
+
+from __future__ import annotations
+
+from dialogs.context import Turn
+from dialogs.turn import Button, Reply
+from dialogs.slots import ADULT, AGE_BAND, PENSION, UNDER_18, update_slots
+from knowledge import render
+
+MAX_SUGGESTIONS = 3
+
+
+def entry_replies(turn: Turn, entry_id: str) -> list[Reply]:
+    """Return an entry's answer, its caveat (if any) and its source section."""
+    deps = turn.deps
+    entry = deps.standard.entry(entry_id)
+    values = deps.municipality.placeholders()
+    source = entry.source
+    parts = []
+    if entry.caveat is not None:
+        parts.append(Reply("utter_caveat", {"caveat": render(entry.caveat.text[turn.lang], values),
+                                            "source": entry.caveat.source}))
+    parts.append(Reply("utter_source", {"section": source}))
+    params = {"answer": render(entry.answer[turn.lang], values), "routing": _decided_office(turn)}
+    return [Reply("utter_faq_answer", params, sources=(source,), parts=tuple(parts))]
+
+
+def _decided_office(turn: Turn) -> str:
+    """Return the office id the person's age band and førtidspension decide, "young" when only likely."""
+    update_slots(turn)
+    band = turn.state.slots.get(AGE_BAND)
+    pension = turn.state.slots.get(PENSION)
+    routing = turn.deps.municipality.routing
+    if band == UNDER_18:
+        return routing.young_office
+    office = routing.office_for(adult=None if band is None else band == ADULT,
+                                pension=pension if isinstance(pension, bool) else None)
+    if office is not None:
+        return office
+    return "young" if band is not None else ""
+
+
+async def answer(turn: Turn) -> list[Reply]:
+    """Answer a faq/<entry> intent from the quality standard."""
+    return entry_replies(turn, turn.parse.intent.removeprefix("faq/"))
+
+
+async def out_of_scope(turn: Turn) -> list[Reply]:
+    """Say honestly that this is outside the standard, and give the municipality's number."""
+    return [Reply("utter_out_of_scope")]
+
+
+async def contact_details(turn: Turn) -> list[Reply]:
+    """Say that the standard gives no addresses or opening hours, and give the numbers it does give."""
+    return [Reply("utter_contact_details")]
+
+
+async def rephrase(turn: Turn) -> list[Reply]:
+    """Ask to rephrase, with at most three likely topics as buttons; never guess an answer."""
+    suggestions: list[str] = []
+    for name, _ in turn.parse.ranking:
+        if name.startswith("faq/") and name.removeprefix("faq/") in turn.deps.standard:
+            suggestions.append(name.removeprefix("faq/"))
+        if len(suggestions) == MAX_SUGGESTIONS:
+            break
+    buttons = tuple(Button(turn.deps.standard.entry(s).title[turn.lang], f"/faq/{s}") for s in suggestions)
+    return [Reply("utter_rephrase", buttons=buttons)]

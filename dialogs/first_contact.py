@@ -1,0 +1,136 @@
+"""The guided first contact: find the right office from age band and førtidspension only.
+
+Shaped like python-telegram-bot's ConversationHandler, in channel-free code: a Step enum, entry
+intents, one handler per step, a cancel fallback; the engine saves the state and it expires with
+the conversation. Asks no identity questions. The flow is drawn in first_contact.mmd.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from dialogs.context import Turn
+from dialogs.slots import ADULT, AGE_BAND, PENSION, UNDER_18, update_slots
+from dialogs.turn import Button, Reply
+
+FLOW = "first_contact"
+ENTRY = ("need_help", "faq/contact_how_to_apply")
+ASKED_FOR_NUMBER = ("faq/contact_how_to_apply", "faq/authority_who_decides")
+SOURCE = "Hvordan får du social behandling af stofmisbrug? › Når du får behov for hjælp"
+
+
+_DONT_KNOW = re.compile(
+    r"\bved (?:jeg )?(?:ikke|ik|ikk)\b|\bvil (?:jeg )?(?:helst )?(?:ikke|ik) (?:sige|svare|oplyse|fortælle)|"
+    r"\bhelst ikke\b|\baner (?:det )?ikke\b|\busikker\b|\bdon.?t know\b|\bnot sure\b|\brather not\b|"
+    r"\bprefer not\b|\bno idea\b|\bdunno\b")
+
+
+class Step(str, Enum):
+    ASK_AGE = "ask_age"
+    ASK_PENSION = "ask_pension"
+
+
+AGE_BUTTONS = (
+    Button("button_age_under_18", '/inform{"age_band":"under_18"}'),
+    Button("button_age_young", '/inform{"age_band":"young"}'),
+    Button("button_age_adult", '/inform{"age_band":"adult"}'),
+)
+PENSION_BUTTONS = (
+    Button("button_yes", '/inform{"pension":true}'),
+    Button("button_no", '/inform{"pension":false}'),
+    Button("button_dont_know", '/inform{"pension":"unknown"}'),
+)
+
+
+async def start(turn: Turn) -> list[Reply]:
+    """Store what the message says about age and pension, then route or ask for what is missing."""
+    update_slots(turn)
+    return _next(turn)
+
+
+async def ask_age(turn: Turn) -> list[Reply]:
+    """Store the age band from the answer, then route or ask about førtidspension."""
+    if not update_slots(turn) and not _dont_know(turn):
+        return [Reply("utter_ask_age_again", buttons=AGE_BUTTONS)]
+    if _dont_know(turn) and AGE_BAND not in turn.state.slots:
+        return _route_both(turn)
+    return _next(turn)
+
+
+async def ask_pension(turn: Turn) -> list[Reply]:
+    """Store førtidspension yes/no from the answer (ja/nej or buttons), then route."""
+    changed = update_slots(turn)
+    if PENSION not in turn.state.slots:
+        if turn.parse.intent == "affirm":
+            turn.state.slots[PENSION] = True
+        elif turn.parse.intent == "deny":
+            turn.state.slots[PENSION] = False
+        elif _dont_know(turn):
+            return _route_both(turn)
+        elif not changed:
+            return [Reply("utter_ask_pension_again", buttons=PENSION_BUTTONS)]
+    return _next(turn)
+
+
+STEPS = {Step.ASK_AGE: ask_age, Step.ASK_PENSION: ask_pension}
+
+
+def _next(turn: Turn) -> list[Reply]:
+    previous_step = turn.state.step
+    slots = turn.state.slots
+    band = slots.get(AGE_BAND)
+    pension = slots.get(PENSION)
+    if band == UNDER_18:
+        return _route_under_18(turn)
+    routing = turn.deps.municipality.routing
+    office = routing.office_for(adult=None if band is None else band == ADULT,
+                                pension=pension if isinstance(pension, bool) else None)
+    if office is not None:
+        return _route(turn, office)
+    turn.state.flow = FLOW
+    if band is None:
+        turn.state.step = Step.ASK_AGE.value
+        if turn.parse.intent in ASKED_FOR_NUMBER:
+            # Asked whom to call: give the whole rule at once, and offer to narrow it down.
+            return [Reply("utter_routing_rule", sources=(SOURCE,), buttons=AGE_BUTTONS,
+                          parts=(Reply("utter_ask_age_to_narrow"),))]
+        return [Reply("utter_ask_age", buttons=AGE_BUTTONS)]
+    turn.state.step = Step.ASK_PENSION.value
+    if turn.state.step == previous_step:
+        return [Reply("utter_ask_pension", buttons=PENSION_BUTTONS)]
+    # Under 30: most people have no førtidspension, so give that number now and ask about the exception.
+    young = turn.deps.municipality.office(routing.young_office)
+    return [Reply("utter_route_tentative", {"office": young.name, "phone": young.phone}, sources=(SOURCE,),
+                  buttons=PENSION_BUTTONS)]
+
+
+def _route(turn: Turn, office_id: str) -> list[Reply]:
+    municipality = turn.deps.municipality
+    office = municipality.office(office_id)
+    turn.state.clear_flow()
+    reason = "utter_route_reason_adult" if office_id == municipality.routing.adult_office else "utter_route_reason_young"
+    return [Reply("utter_route_office", {"office": office.name, "phone": office.phone}, sources=(SOURCE,),
+                  parts=(Reply(reason), Reply("utter_route_guarantee"), Reply("utter_route_others"),
+                         Reply("utter_route_anonymous"), Reply("utter_source", {"section": SOURCE})))]
+
+
+def _route_under_18(turn: Turn) -> list[Reply]:
+    municipality = turn.deps.municipality
+    office = municipality.office(municipality.routing.young_office)
+    turn.state.clear_flow()
+    return [Reply("utter_route_under_18", {"office": office.name, "phone": office.phone}, sources=(SOURCE,),
+                  parts=(Reply("utter_route_others"),))]
+
+
+def _route_both(turn: Turn) -> list[Reply]:
+    turn.state.clear_flow()
+    return [Reply("utter_routing_rule", sources=(SOURCE,),
+                  parts=(Reply("utter_route_guarantee"), Reply("utter_route_others"),
+                         Reply("utter_source", {"section": SOURCE})))]
+
+
+def _dont_know(turn: Turn) -> bool:
+    if any(e.value == "unknown" for e in turn.parse.entities):
+        return True
+    return bool(_DONT_KNOW.search(turn.text.lower()))

@@ -1,0 +1,80 @@
+"""Babel gettext catalogs (da, en) and Danish-style formatting of dates and durations.
+
+Catalogs live in dialogs/locale/<lang>/LC_MESSAGES/messages.po and are compiled to .mo on install
+(`make`); when a .mo is missing or older than its .po (a fresh checkout), the .po is compiled in
+memory so the texts are never silently untranslated.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+SUPPORTED = ("da", "en")
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction (pybabel -k N_) without translating it yet."""
+    return message
+
+
+@lru_cache(maxsize=None)
+def translations(lang: str) -> gettext.NullTranslations:
+    """Return the catalog for a language ("da" or "en")."""
+    if lang not in SUPPORTED:
+        raise ValueError(f"unsupported language {lang!r}")
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def gettext_for(lang: str, message: str) -> str:
+    """Translate one message id."""
+    return translations(lang).gettext(message)
+
+
+def long_date(day: date, lang: str) -> str:
+    """Format a date as Danes write it: "fredag den 4. december 2026" (en: "Friday 4 December 2026")."""
+    if lang == "da":
+        return format_date(day, "EEEE 'den' d. MMMM y", locale="da")
+    return format_date(day, "EEEE d MMMM y", locale="en_GB")
+
+
+def days(count: int, lang: str) -> str:
+    """Format a number of calendar days exactly ("14 dage", "1 dag"), never rounded to weeks."""
+    return translations(lang).ngettext("%(count)d dag", "%(count)d dage", count) % {"count": count}
+
+
+def weeks(count: int, lang: str) -> str:
+    """Format a number of weeks exactly ("4 uger", "1 uge")."""
+    return translations(lang).ngettext("%(count)d uge", "%(count)d uger", count) % {"count": count}
+
+
+def untranslated(lang: str, messages: list[str]) -> list[str]:
+    """Return the messages that have no (or only a fuzzy) translation in the language's .po file."""
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    missing = []
+    for message in messages:
+        entry = catalog.get(message)
+        if entry is None or entry.fuzzy or not entry.string:
+            missing.append(message)
+    return missing

@@ -1,0 +1,90 @@
+"""Chooses the handler for a turn. Safety is decided before this, by the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Awaitable, Callable
+
+from dialogs import chitchat, faq, first_contact
+from dialogs.context import Turn
+from dialogs.turn import Reply
+
+Handler = Callable[[Turn], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A handler with the name it is logged under."""
+
+    name: str
+    handler: Handler
+
+
+CHITCHAT: dict[str, Route] = {
+    "greet": Route("chitchat.greet", chitchat.greet),
+    "help": Route("chitchat.help", chitchat.help_),
+    "bot_challenge": Route("chitchat.bot_challenge", chitchat.bot_challenge),
+    "privacy": Route("chitchat.privacy", chitchat.privacy),
+    "forget": Route("chitchat.forget", chitchat.forget),
+    "thanks": Route("chitchat.thanks", chitchat.thanks),
+    "goodbye": Route("chitchat.goodbye", chitchat.goodbye),
+    "cancel": Route("chitchat.cancel", chitchat.cancel),
+    "affirm": Route("chitchat.anything_else", chitchat.anything_else),
+    "deny": Route("chitchat.anything_else", chitchat.anything_else),
+}
+FIRST_CONTACT = Route("first_contact.start", first_contact.start)
+FAQ = Route("faq.answer", faq.answer)
+OUT_OF_SCOPE = Route("faq.out_of_scope", faq.out_of_scope)
+CONTACT_DETAILS = Route("faq.contact_details", faq.contact_details)
+REPHRASE = Route("faq.rephrase", faq.rephrase)
+# Questions about whom to contact are answered for the person's own age when they give it.
+CONTACT_WHEN_AGE_GIVEN = {"faq/contact_how_to_apply", "faq/authority_who_decides", "need_help", "inform"}
+SLOT_ENTITIES = {"age", "age_band", "pension"}
+FLOW_ANSWERS = {"inform", "affirm", "deny"}
+
+
+def pick(turn: Turn) -> Route:
+    """Return the route for the turn, possibly leaving an active flow for a clearly new question."""
+    parse = turn.parse
+    deps = turn.deps
+    confident = parse.confidence >= deps.threshold
+    has_slots = any(e.entity in SLOT_ENTITIES for e in parse.entities)
+    state = turn.state
+
+    if state.flow == first_contact.FLOW and state.step:
+        if parse.intent == "cancel" and confident:
+            return CHITCHAT["cancel"]
+        new_question = confident and parse.intent not in FLOW_ANSWERS and not has_slots
+        if not new_question or parse.intent in first_contact.ENTRY:
+            step = first_contact.Step(state.step)
+            return Route(f"first_contact.{step.value}", first_contact.STEPS[step])
+        state.clear_flow()
+
+    if has_slots and (parse.intent in CONTACT_WHEN_AGE_GIVEN or not confident):
+        return FIRST_CONTACT
+    if not confident:
+        return _retrieve(turn)
+    if parse.intent in first_contact.ENTRY or parse.intent == "inform":
+        return FIRST_CONTACT
+    if parse.intent in CHITCHAT:
+        return CHITCHAT[parse.intent]
+    if parse.intent.startswith("faq/") and parse.intent.removeprefix("faq/") in deps.standard:
+        return FAQ
+    if parse.intent == "out_of_scope":
+        return OUT_OF_SCOPE
+    if parse.intent == "contact_details":
+        return CONTACT_DETAILS
+    return REPHRASE
+
+
+def _retrieve(turn: Turn) -> Route:
+    """Back an unsure classifier with retrieval: answer only when both point at the same entry."""
+    hits = turn.deps.retriever.search(turn.text, top=1)
+    if hits and hits[0].score >= turn.deps.retrieval_min_score:
+        intent = "faq/" + hits[0].entry_id
+        if turn.parse.intent == intent:
+            turn.parse = replace(turn.parse, intent=intent)
+            if intent in first_contact.ENTRY:
+                return FIRST_CONTACT
+            return Route("faq.retrieval", faq.answer)
+    return REPHRASE

@@ -1,0 +1,130 @@
+"""The embedded intent classifier: TF-IDF over our features and a linear model.
+
+Training uses scikit-learn's LogisticRegression (imported only when training). The trained model
+is kept as plain numpy arrays, so loading it and classifying a sentence never imports
+scikit-learn: cold start and memory stay small.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from nlu.errors import ModelError
+from nlu.features import features
+
+MODEL_FORMAT = 1
+_ZERO_ROW = np.zeros(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """Intents ranked by confidence."""
+
+    ranking: tuple[tuple[str, float], ...]
+
+    @property
+    def intent(self) -> str:
+        return self.ranking[0][0]
+
+    @property
+    def confidence(self) -> float:
+        return self.ranking[0][1]
+
+
+class IntentClassifier:
+    """A trained linear model over TF-IDF features."""
+
+    def __init__(self, vocabulary: list[str], idf: np.ndarray, weights: np.ndarray, bias: np.ndarray,
+                 intents: list[str]) -> None:
+        self._index = {feature: i for i, feature in enumerate(vocabulary)}
+        self._vocabulary = vocabulary
+        self._idf = idf.astype(np.float64)
+        self._weights = weights.astype(np.float64)  # features × intents, so a row gather is cheap
+        self._bias = bias.astype(np.float64)
+        self.intents = list(intents)
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return (feature indices, l2-normalised TF-IDF values) of one sentence."""
+        counts = features(text)
+        indices = [self._index[f] for f in counts if f in self._index]
+        if not indices:
+            return np.zeros(0, dtype=np.int64), _ZERO_ROW
+        idx = np.fromiter(indices, dtype=np.int64, count=len(indices))
+        tf = np.fromiter((1.0 + math.log(counts[self._vocabulary[i]]) for i in indices), dtype=np.float64,
+                         count=len(indices))
+        values = tf * self._idf[idx]
+        return idx, values / np.linalg.norm(values)
+
+    def predict(self, text: str, top: int = 10) -> Prediction:
+        """Rank the intents for one sentence."""
+        idx, values = self.vector(text)
+        scores = self._bias + (values @ self._weights[idx] if idx.size else 0.0)
+        scores = scores - scores.max()
+        probs = np.exp(scores)
+        probs /= probs.sum()
+        order = np.argsort(-probs)[:top]
+        return Prediction(tuple((self.intents[i], float(probs[i])) for i in order))
+
+    def save(self, path: Path) -> None:
+        """Write the model as numpy arrays (no pickle)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez_compressed(
+            tmp, format=np.array([MODEL_FORMAT]), vocabulary=np.array(self._vocabulary),
+            idf=self._idf.astype(np.float32), weights=self._weights.astype(np.float32),
+            bias=self._bias.astype(np.float32), intents=np.array(self.intents),
+        )
+        tmp.replace(path)  # atomic: a crash never leaves a half-written model behind
+
+    @classmethod
+    def load(cls, path: Path) -> IntentClassifier:
+        """Read a model written by `save`."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if int(data["format"][0]) != MODEL_FORMAT:
+                    raise ModelError(f"{path.name}: model format {int(data['format'][0])}, expected {MODEL_FORMAT}")
+                return cls(data["vocabulary"].tolist(), data["idf"], data["weights"], data["bias"],
+                           data["intents"].tolist())
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"{path.name}: cannot read the model ({exc.__class__.__name__})") from None
+
+
+def train(texts: Sequence[str], labels: Sequence[str], *, c: float = 20.0, min_df: int = 1) -> IntentClassifier:
+    """Fit TF-IDF and a multinomial logistic regression on labelled sentences."""
+    from scipy.sparse import csr_matrix  # training only
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        raise ModelError("training needs at least two intents")
+    counted = [features(text) for text in texts]
+    df: dict[str, int] = {}
+    for counts in counted:
+        for feature in counts:
+            df[feature] = df.get(feature, 0) + 1
+    vocabulary = sorted(f for f, n in df.items() if n >= min_df)
+    index = {f: i for i, f in enumerate(vocabulary)}
+    n_docs = len(texts)
+    idf = np.array([math.log((1 + n_docs) / (1 + df[f])) + 1.0 for f in vocabulary])
+    rows, cols, vals = [], [], []
+    for row, counts in enumerate(counted):
+        entries = [(index[f], (1.0 + math.log(n)) * idf[index[f]]) for f, n in counts.items() if f in index]
+        norm = math.sqrt(sum(v * v for _, v in entries)) or 1.0
+        for col, value in entries:
+            rows.append(row)
+            cols.append(col)
+            vals.append(value / norm)
+    matrix = csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocabulary)))
+    intents = sorted(set(labels))
+    y = np.array([intents.index(label) for label in labels])
+    model = LogisticRegression(C=c, max_iter=3000, random_state=0)
+    model.fit(matrix, y)
+    coef, bias = model.coef_, model.intercept_
+    if coef.shape[0] == 1:  # two intents: scikit-learn fits one logit; softmax over [0, z] is the same
+        coef = np.vstack([np.zeros_like(coef), coef])
+        bias = np.concatenate([[0.0], bias])
+    return IntentClassifier(vocabulary, idf, coef.T.copy(), bias.copy(), intents)

@@ -1,0 +1,188 @@
+"""Entity extraction with regexes and lookup tables: age, førtidspension, substance, offer type,
+CPR numbers and language.
+
+CPR numbers are detected so they can be refused: the entity's value is always masked, and
+`mask_cpr` removes them from the text before anything else sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from nlu.language import detect
+from nlu.normalize import clean, fold
+from nlu.training_data import TrainingData
+
+CPR_MASK = "[CPR]"
+_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[-\s]?(\d{4})(?![\d-])")
+_RELATIVE = (r"(?:søn|datter|mand|kone|kæreste|kaereste|partner|samlever|mor|far|bror|søster|"
+             r"lillebror|lillesøster|storebror|storesøster|svigerfar|svigermor|svigersøn|svigerdatter|onkel|tante|"
+             r"fætter|kusine|nevø|niece|ven|veninde|kammerat|nabo|son|daughter|husband|wife|boyfriend|girlfriend|"
+             r"mum|mom|mother|dad|father|brother|sister|friend|uncle|aunt|cousin)")
+# Ages of the person it concerns: a relative's age ("min søn på 22", "my son is 24") comes first.
+_RELATIVE_AGE = re.compile(_RELATIVE + r"\s+(?:er\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+)?|på\s+|paa\s+|is\s+|who\s+is\s+|of\s+|,\s*)"
+                           r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d|days|weeks))")
+_AGE_PATTERNS = (
+    # "29 år", "29-årig", "29 years old", "29 yo"
+    re.compile(r"(?<![\d,.])(\d{1,3})\s?(?:-?\s?år(?:ig|ige)?\b|aar\b|-?aarig|years?\b|yrs?\b|yo\b|y/o)"),
+    # "jeg er 29", "han er 22", "i'm 31", "she is 45", "er 45 og ..." at the start
+    re.compile(r"(?:\b(?:jeg|han|hun|du|vi|hende|ham|mig)\s+|(?:^|[,.!?;:]|\bog)\s*(?:hej\s*,?\s*)?)(?:er|bliver|fylder|blev|var)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|næsten\s+)?(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d))"),
+    re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|she'?s|she is|they'?re|turned|aged?)\s+(\d{1,3})\b(?!\s*(?:days|weeks|months|%|\d))"),
+    re.compile(r"\b(?:på|of|alder|age)\s+(\d{1,3})\s*(?:år|aar|years)?\b(?=\s*(?:$|[,.!?]|og\b|and\b|der\b|som\b|who\b|,))"),
+    re.compile(r"^\s*(\d{1,2})\s*(?:år|aar)?\s*(?:og|and|,)\s"),
+)
+_AGE_BAND = re.compile(
+    r"\b(?P<dir>under|over|fyldt|ældre end|aeldre end|yngre end|younger than|older than|mindst|at least|above|below)\s+(?P<n>\d{1,3})\b")
+# "i 10 år", "for 5 år siden", "in 3 years": a duration, not an age
+_DURATION_BEFORE = re.compile(r"\b(?:i|for|in|gennem|de sidste|the last|efter|after|omkring|om|ca\.?|cirka|snart|within|inden for|indenfor)\s+$")
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*(?:år|aar|years?)?\s*[.!]?\s*$")
+_PENSION = re.compile(
+    r"f(?:ø|oe|o)rtids?\s?pension(?:ist|en)?|(?<![\w-])pension\b(?!ist|s?kasse|sopsparing)|\bf(?:ø|oe|o)rtidspensionist\b|disability pension|early retirement pension|\bførtid\b")
+_NEGATION = re.compile(
+    r"\b(?:ikke|ik|ikk|ike|ingen|nej|uden|not|no|don'?t|doesn'?t|isn'?t|aren'?t|haven'?t|hasn'?t|never|aldrig)\b")
+_BUILT_IN = frozenset({"age", "age_band", "pension", "cpr", "language"})
+_WORD_BOUNDARY = r"(?<![^\W_]){}(?![^\W_])"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One extracted entity, Rasa-shaped."""
+
+    entity: str
+    value: str | int | bool
+    start: int
+    end: int
+    role: str | None = None  # "concerned": the age of the person the message is about (a relative)
+
+    def to_rasa(self) -> dict[str, object]:
+        data: dict[str, object] = {"entity": self.entity, "value": self.value, "start": self.start, "end": self.end,
+                                   "extractor": "StifinderExtractor"}
+        if self.role:
+            data["role"] = self.role
+        return data
+
+
+def find_cpr(text: str) -> list[tuple[int, int]]:
+    """Return the spans of CPR-like numbers (ddmmyy-xxxx with a valid date)."""
+    spans = []
+    for match in _CPR.finditer(text):
+        day, month, year = (int(match.group(i)) for i in (1, 2, 3))
+        if _valid_date(day, month, year):
+            spans.append(match.span())
+    return spans
+
+
+def mask_cpr(text: str) -> tuple[str, bool]:
+    """Return the text with CPR numbers replaced by a mask, and whether any was found."""
+    spans = find_cpr(text)
+    for start, end in reversed(spans):
+        text = text[:start] + CPR_MASK + text[end:]
+    return text, bool(spans)
+
+
+def _valid_date(day: int, month: int, year: int) -> bool:
+    for century in (1900, 2000):
+        try:
+            date(century + year, month, day)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+class EntityExtractor:
+    """Regex and lookup-table entities, built from the training data's lookups and synonyms."""
+
+    def __init__(self, data: TrainingData | None = None) -> None:
+        self._synonyms = {fold(k): v for k, v in (data.synonyms if data else {}).items()}
+        self._lookups: list[tuple[str, re.Pattern[str]]] = []
+        for name, values in (data.lookups if data else {}).items():
+            if name in _BUILT_IN:  # age and pension have their own extractors (negation, bands)
+                continue
+            variants = sorted({fold(clean(v)) for v in values} | {k for k, v in self._synonyms.items()
+                                                                 if name == "offer_type"}, key=len, reverse=True)
+            pattern = "|".join(re.escape(v) for v in variants if v)
+            if pattern:
+                self._lookups.append((name, re.compile(_WORD_BOUNDARY.format(f"(?:{pattern})"))))
+
+    def extract(self, text: str) -> list[Entity]:
+        """Return the entities found in the text (positions refer to the text as given)."""
+        entities: list[Entity] = []
+        for start, end in find_cpr(text):
+            entities.append(Entity("cpr", "masked", start, end))
+        lowered = text.lower()
+        entities.extend(self._ages(lowered))
+        entities.extend(self._pension(lowered))
+        entities.extend(self._lookup_entities(lowered))
+        language = detect(text)
+        if language:
+            entities.append(Entity("language", language, 0, len(text)))
+        return entities
+
+    def _ages(self, lowered: str) -> list[Entity]:
+        found: list[Entity] = []
+        masked, _ = mask_cpr(lowered)
+        if len(masked) != len(lowered):
+            return found
+        for match in _AGE_BAND.finditer(lowered):
+            n = int(match.group("n"))
+            if not 10 <= n <= 110:
+                continue
+            direction = match.group("dir")
+            older = direction in {"over", "fyldt", "ældre end", "aeldre end", "older than", "mindst", "at least", "above"}
+            # "over 30" means 31+, "fyldt 30" and "mindst 30" mean 30+, "under 30" means 29 or less
+            value = ("ge" if older else "lt") + ":" + str(n + 1 if direction in {"over", "older than", "above", "ældre end", "aeldre end"} else n)
+            found.append(Entity("age_band", value, match.start(), match.end()))
+        taken = [(e.start, e.end) for e in found]
+        for match in _RELATIVE_AGE.finditer(lowered):
+            start, end = match.span(1)
+            age = int(match.group(1))
+            if 15 <= age <= 110 and not any(s <= start < e for s, e in taken):
+                found.append(Entity("age", age, start, end, role="concerned"))
+                taken.append((start, end))
+        for pattern in _AGE_PATTERNS:
+            for match in pattern.finditer(lowered):
+                start, end = match.span(1)
+                age = int(match.group(1))
+                if pattern is _AGE_PATTERNS[0] and _DURATION_BEFORE.search(lowered[max(0, start - 16):start]):
+                    continue
+                if 10 <= age <= 110 and not any(s <= start < e for s, e in taken):
+                    found.append(Entity("age", age, start, end))
+                    taken.append((start, end))
+        if not found:
+            bare = _BARE_NUMBER.match(lowered)
+            if bare and 10 <= int(bare.group(1)) <= 110:
+                found.append(Entity("age", int(bare.group(1)), *bare.span(1)))
+        return found
+
+    def _pension(self, lowered: str) -> list[Entity]:
+        found = []
+        for match in _PENSION.finditer(lowered):
+            window = lowered[max(0, match.start() - 40):match.start()]
+            clause = re.split(r"[,.;!?]|\bmen\b|\bbut\b|\bog\b|\band\b", window)[-1]
+            negated = bool(_NEGATION.search(clause))
+            found.append(Entity("pension", not negated, match.start(), match.end()))
+        return found
+
+    def _lookup_entities(self, lowered: str) -> list[Entity]:
+        folded, origin = _fold_with_offsets(lowered)
+        found = []
+        for name, pattern in self._lookups:
+            for match in pattern.finditer(folded):
+                raw = match.group(0)
+                value = self._synonyms.get(raw, raw)
+                found.append(Entity(name, value, origin[match.start()], origin[match.end() - 1] + 1))
+        return found
+
+
+def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fold the text and return, for each folded character, its index in the original."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold(ch)
+        out.append(folded)
+        origin.extend([i] * len(folded))
+    return "".join(out), origin

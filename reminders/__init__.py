@@ -1,0 +1,3 @@
+"""Caseworker cases, deadline rules and reminder delivery (issue 4). Nothing here yet."""
+
+__all__: list[str] = []

@@ -1,0 +1,94 @@
+"""The command line as a person or a script uses it: real processes, real content."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.terminal import TerminalChannel
+from bot.wiring import build_app
+from conftest import ROOT
+
+STIFINDER = [sys.executable, "-m", "bot.cli"]
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "STIFINDER_SECRET": "test-secret", **(env or {})}
+    return subprocess.run([*STIFINDER, *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
+                          env=environ, timeout=120)
+
+
+def test_ask_prints_the_answer_with_its_source() -> None:
+    result = run("ask", "hvor lang tid har kommunen til at starte min behandling?")
+    assert result.returncode == 0, result.stderr
+    assert "14 dage" in result.stdout and "Kilde:" in result.stdout
+
+
+def test_ask_without_a_question_says_how() -> None:
+    result = run("ask")
+    assert result.returncode == 2 and "--jsonl" in result.stderr
+
+
+def test_ask_jsonl_keeps_state_per_chat_and_reports_bad_lines() -> None:
+    lines = [
+        {"chat": "a", "text": "hvem skal jeg ringe til"},
+        {"chat": "b", "text": "hvem skal jeg ringe til"},
+        {"chat": "a", "text": "jeg er 45"},
+        "this is not json",
+        {"chat": "b", "text": "22"},
+        {"chat": "b", "text": "nej"},
+        {"text": "does it cost anything?", "role": "citizen"},
+        {"chat": "c", "text": "x", "role": "wizard"},
+    ]
+    stdin = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
+    result = run("ask", "--jsonl", stdin=stdin)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1  # some lines were bad, and said so
+    assert len(out) == len(lines)
+    assert out[0]["intent"].startswith("faq/contact") or out[0]["intent"] == "need_help"
+    assert "9945 4421" in out[2]["reply"] and "9945 4705" not in out[2]["reply"]
+    assert out[3] == {"line": 4, "error": "not valid JSON"}
+    assert "9945 4705" in out[5]["reply"] and "9945 4421" not in out[5]["reply"]
+    assert out[6]["lang"] == "en" and "free" in out[6]["reply"] and out[6]["sources"]
+    assert out[7]["line"] == 8 and "wizard" in out[7]["error"]
+    for record in out[:3]:
+        assert {"chat", "text", "reply", "intent", "confidence", "sources"} <= set(record)
+
+
+def test_check_passes_on_the_shipped_content() -> None:
+    result = run("check")
+    assert result.returncode == 0, result.stderr
+    assert "content ok" in result.stdout
+
+
+def test_a_broken_config_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "config.yml"
+    bad.write_text("municipality: {}\n", encoding="utf-8")
+    result = run("ask", "hej", env={"STIFINDER_CONFIG": str(bad)})
+    assert result.returncode == 2 and "municipality.offices' is missing" in result.stderr
+
+
+async def test_terminal_chat_with_numbered_buttons(settings: Settings) -> None:
+    app = await build_app(settings, database_url="sqlite+aiosqlite://")
+    try:
+        stdin = io.StringIO("jeg har brug for hjælp\n3\n/quit\n")
+        stdout = io.StringIO()
+        await TerminalChannel(app, stdin, stdout, chat_id="t").run()
+    finally:
+        await app.close()
+    screen = stdout.getvalue()
+    assert "Stifinder" in screen  # the greeting
+    assert "[1] Under 18" in screen and "[3] 30 år eller ældre" in screen
+    assert "9945 4421" in screen.split("[3] 30 år eller ældre")[-1]
+
+
+@pytest.mark.parametrize("args", [["nlu", "evaluate", "--folds", "1"]])
+def test_bad_arguments_are_refused(args: list[str]) -> None:
+    assert run(*args).returncode == 2

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Secret, config_path, load_settings
+from conftest import ROOT
+
+
+def test_database_url_comes_from_the_environment_when_set() -> None:
+    settings = load_settings(ROOT / "config.yml", environ={"STIFINDER_DATABASE_URL": "sqlite+aiosqlite:////tmp/x.db"})
+    assert settings.database_url == "sqlite+aiosqlite:////tmp/x.db"
+
+
+def test_relative_sqlite_path_is_relative_to_the_config_file() -> None:
+    settings = load_settings(ROOT / "config.yml", environ={})
+    assert settings.database_url == f"sqlite+aiosqlite:///{ROOT}/var/stifinder.db"
+
+
+def test_config_file_comes_from_the_environment(tmp_path: Path) -> None:
+    assert config_path({"STIFINDER_CONFIG": str(tmp_path / "c.yml")}) == tmp_path / "c.yml"
+
+
+def test_routing_rule_from_config() -> None:
+    routing = load_settings(ROOT / "config.yml", environ={}).municipality.routing
+    assert routing.office_for(adult=True, pension=None) == "visitationen"
+    assert routing.office_for(adult=False, pension=True) == "visitationen"
+    assert routing.office_for(adult=False, pension=False) == "ungecenter"
+    assert routing.office_for(adult=False, pension=None) is None
+    assert routing.office_for(adult=None, pension=None) is None
+
+
+def test_a_missing_key_is_named_without_its_value(tmp_path: Path) -> None:
+    text = (ROOT / "config.yml").read_text(encoding="utf-8").replace('      phone: "9945 4705"\n', "")
+    path = tmp_path / "config.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"municipality.offices.ungecenter.phone' is missing"):
+        load_settings(path, environ={})
+
+
+def test_a_missing_file_says_what_to_set(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="STIFINDER_CONFIG"):
+        load_settings(tmp_path / "nope.yml", environ={})
+
+
+def test_routing_must_name_configured_offices(tmp_path: Path) -> None:
+    text = (ROOT / "config.yml").read_text(encoding="utf-8").replace("young_office: ungecenter", "young_office: nowhere")
+    path = tmp_path / "config.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match="young_office"):
+        load_settings(path, environ={})
+
+
+def test_secrets_never_show_in_repr() -> None:
+    secret = Secret("hunter2")
+    assert "hunter2" not in repr(secret) and "hunter2" not in str(secret) and secret.reveal() == "hunter2"

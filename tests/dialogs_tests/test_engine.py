@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import inspect, text
+
+from bot.storage import open_database
+from conftest import Chat
+from dialogs import Deps, DialogEngine
+from nlu import LocalParser, Parse
+
+
+async def dump_database(engine: DialogEngine) -> str:
+    """Every value in every table, as one string."""
+    rows: list[str] = []
+    async with engine._sessions() as session:
+        conn = await session.connection()
+        tables = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+        for table in tables:
+            for row in (await conn.execute(text(f"SELECT * FROM {table}"))).all():
+                rows.append(repr(tuple(row)))
+    return "\n".join(rows)
+
+
+async def test_the_database_holds_no_message_text(engine: DialogEngine) -> None:
+    chat = Chat(engine, conv="privacy-check")
+    messages = ["Hej, jeg hedder Kirsten Madsen", "hvem skal jeg ringe til", "jeg er 29 år", "nej",
+                "mit nummer er 20 30 40 50", "min søn bruger kokain"]
+    for message in messages:
+        await chat.say(message)
+    dump = await dump_database(engine)
+    assert "privacy-check" in dump  # the state is there, under the key the channel gave
+    for needle in ["Kirsten", "Madsen", "ringe", "29", "20 30 40 50", "kokain", "søn"]:
+        assert needle not in dump
+    assert "young" in dump  # an age band, not the age
+
+
+async def test_no_message_text_or_cpr_in_the_log(engine: DialogEngine, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    chat = Chat(engine, conv="canary")
+    await chat.say("Jeg hedder Bodil Hansen, cpr 010190-1234, tlf 20304050, hvad koster behandling")
+    await chat.say("jeg er 41")
+    assert "turn conv=" in caplog.text
+    for needle in ["Bodil", "Hansen", "010190", "20304050", "koster", "41"]:
+        assert needle not in caplog.text
+
+
+async def test_state_expires_after_the_idle_time(engine: DialogEngine, deps: Deps) -> None:
+    chat = Chat(engine, conv="expiry")
+    await chat.say("hvem skal jeg ringe til")
+    assert (await engine.state_of("expiry", chat.at)).step == "ask_age"
+    later = chat.at + timedelta(minutes=deps.ttl_minutes + 1)
+    assert (await engine.state_of("expiry", later)).step is None
+    chat.at = later
+    response = await chat.say("29")
+    assert response.keys != ["utter_ask_pension"] or (await engine.state_of("expiry", later)).slots.get("age_band")
+
+
+async def test_forget_removes_the_row(engine: DialogEngine) -> None:
+    chat = Chat(engine, conv="forget-me")
+    await chat.say("jeg er 29")
+    assert "forget-me" in await dump_database(engine)
+    await chat.say("/glem")
+    assert "forget-me" not in await dump_database(engine)
+
+
+async def test_an_unexpected_error_is_a_polite_reply(deps: Deps, caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:
+        async def parse(self, text: str) -> Parse:
+            raise RuntimeError(text)
+
+    database, sessions = await open_database("sqlite+aiosqlite://")
+    try:
+        engine = DialogEngine(deps, Broken(), sessions)
+        response = await Chat(engine).say("hvad koster det")
+        assert response.keys == ["utter_technical_problem"] and "9945 4545" in response.text
+        assert "RuntimeError" in caplog.text and "hvad koster" not in caplog.text
+    finally:
+        await database.dispose()
+
+
+async def test_a_huge_message_is_cut_and_still_answered(chat: Chat) -> None:
+    response = await chat.say("hvad koster behandling? " + "bla " * 3000)
+    assert response.keys[0] == "utter_too_long"
+    assert len(response.keys) == 2
+
+
+async def test_emoji_only_is_not_a_crash(chat: Chat) -> None:
+    response = await chat.say("🙂🙂")
+    assert response.route in ("faq.rephrase", "faq.out_of_scope", "chitchat.greet", "chitchat.thanks")
+
+
+async def test_low_confidence_asks_to_rephrase_with_at_most_three_topics(chat: Chat) -> None:
+    response = await chat.say("blorp zzk qwv")
+    assert response.keys == ["utter_rephrase"]
+    assert len(response.messages[0].buttons) <= 3
+    assert "9945 4421" in response.text and "9945 4705" in response.text
+
+
+async def test_a_suggestion_button_answers_that_entry(chat: Chat) -> None:
+    response = await chat.say("/faq/treatment_cost")
+    assert response.keys == ["utter_faq_answer"] and response.intent == "faq/treatment_cost"
+    assert "Kvalitetsstandard" in response.text  # the source is named
+
+
+async def test_parse_is_rasa_shaped(local_parser: LocalParser) -> None:
+    parse = (await local_parser.parse("jeg er 34 og vil i døgnbehandling")).to_rasa()
+    assert set(parse) == {"text", "intent", "entities", "intent_ranking"}
+    assert set(parse["intent"]) == {"name", "confidence"}  # type: ignore[arg-type]
+    entities = {e["entity"] for e in parse["entities"]}  # type: ignore[union-attr]
+    assert {"age", "offer_type"} <= entities

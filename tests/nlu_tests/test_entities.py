@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import pytest
+
+from nlu import EntityExtractor, TrainingData, find_cpr, mask_cpr
+from nlu import detect_language
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    data = TrainingData(
+        synonyms={"døgn": "doegnbehandling", "doegn": "doegnbehandling", "residential": "doegnbehandling",
+                  "dagtilbud": "dagbehandling"},
+        lookups={"substance": ["hash", "kokain", "heroin"], "offer_type": ["døgnbehandling", "dagbehandling"]},
+    )
+    return EntityExtractor(data)
+
+
+def values(extractor: EntityExtractor, text: str, name: str) -> list[object]:
+    return [e.value for e in extractor.extract(text) if e.entity == name]
+
+
+@pytest.mark.parametrize("text, age", [
+    ("jeg er 29", 29), ("hvem skal jeg ringe til, jeg er 34", 34), ("min søn er 22 år", 22), ("29 år", 29),
+    ("34", 34), ("I'm 31 and need help", 31), ("she is 45", 45), ("en 19-årig", 19), ("han er lige 30", 30),
+])
+def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
+    assert values(extractor, text, "age") == [age]
+
+
+@pytest.mark.parametrize("text", [
+    "kan jeg starte inden for 14 dage", "jeg har ventet 4 uger", "ring på 9945 4421", "det koster 200 kr",
+    "jeg har taget stoffer i 10 år", "hvad er klokken", "2491 6541",
+])
+def test_numbers_that_are_not_ages_are_ignored(extractor: EntityExtractor, text: str) -> None:
+    assert values(extractor, text, "age") == []
+
+
+@pytest.mark.parametrize("text, band", [
+    ("jeg er under 30", "lt:30"), ("han er over 30", "ge:31"), ("jeg er fyldt 30", "ge:30"),
+    ("I am younger than 25", "lt:25"),
+])
+def test_age_bands(extractor: EntityExtractor, text: str, band: str) -> None:
+    assert values(extractor, text, "age_band") == [band]
+
+
+@pytest.mark.parametrize("text, pension", [
+    ("jeg er på førtidspension", True), ("jeg får foertidspension", True), ("jeg er ikke på førtidspension", False),
+    ("nej ik førtidspension", False), ("I receive disability pension", True),
+    ("I don't have disability pension", False), ("jeg er 25 og har fortidspension", True),
+    ("jeg har ingen førtidspension men er 40", False),
+])
+def test_pension_with_negation(extractor: EntityExtractor, text: str, pension: bool) -> None:
+    assert values(extractor, text, "pension") == [pension]
+
+
+def test_lookup_and_synonyms_map_to_values(extractor: EntityExtractor) -> None:
+    assert values(extractor, "kan jeg få døgn for kokain", "offer_type") == ["doegnbehandling"]
+    assert values(extractor, "kan jeg få døgn for kokain", "substance") == ["kokain"]
+    assert values(extractor, "doegn eller dagtilbud?", "offer_type") == ["doegnbehandling", "dagbehandling"]
+
+
+def test_entity_offsets_point_into_the_original_text(extractor: EntityExtractor) -> None:
+    text = "Kan min søn få døgn?"
+    (entity,) = [e for e in extractor.extract(text) if e.entity == "offer_type"]
+    assert text[entity.start:entity.end] == "døgn"
+
+
+@pytest.mark.parametrize("text", ["mit cpr er 010190-1234", "0101901234", "cpr: 311299 1234"])
+def test_cpr_numbers_are_found_and_masked(extractor: EntityExtractor, text: str) -> None:
+    assert find_cpr(text)
+    masked, found = mask_cpr(text)
+    assert found and "1234" not in masked and "[CPR]" in masked
+    cpr = [e for e in extractor.extract(text) if e.entity == "cpr"]
+    assert cpr and all(e.value == "masked" for e in cpr)
+
+
+@pytest.mark.parametrize("text", ["ring 99454421", "9945 4421", "320190-1234", "011390-1234", "12345678901"])
+def test_not_cpr(text: str) -> None:
+    assert find_cpr(text) == []
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("hvad koster det", "da"), ("how much does it cost", "en"), ("hjælp", "da"), ("I need help", "en"),
+    ("jeg har brug for hjælp med stoffer", "da"), ("who do I call", "en"), ("29", None), ("ok", None),
+])
+def test_language(text: str, lang: str | None) -> None:
+    assert detect_language(text) == lang

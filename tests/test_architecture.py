@@ -1,0 +1,45 @@
+"""Imports point one way (bot → dialogs → nlu | knowledge | reminders), and __all__ is honest."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {
+    "nlu": {"bot", "dialogs", "knowledge", "reminders"},
+    "knowledge": {"bot", "dialogs", "nlu", "reminders"},
+    "reminders": {"bot", "dialogs"},
+    "dialogs": {"bot"},
+}
+
+
+def imported_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_imports_point_one_way(package: str) -> None:
+    offenders = []
+    for path in (ROOT / package).rglob("*.py"):
+        bad = imported_packages(path) & FORBIDDEN[package]
+        if bad:
+            offenders.append((str(path.relative_to(ROOT)), sorted(bad)))
+    assert not offenders
+
+
+@pytest.mark.parametrize("package", ["nlu", "knowledge", "dialogs", "reminders"])
+def test_exported_members_exist(package: str) -> None:
+    module = importlib.import_module(package)
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    assert not missing

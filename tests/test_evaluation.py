@@ -1,0 +1,54 @@
+"""The held-out evaluation sets (tests/eval/), run through the real engine and content.
+
+Citizen questions must pass at 90% or more (the figure is printed); safety and out-of-scope
+messages must all pass: a missed emergency or a wrong answer to an unrelated question is a real harm.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.evaluation import EVAL_DIR, Score, score_out_of_scope, score_questions, score_safety
+from dialogs import DialogEngine
+
+CITIZEN_FLOOR = 0.90
+
+
+def report(score: Score, capsys: pytest.CaptureFixture[str]) -> None:
+    with capsys.disabled():
+        print(f"\n{score.summary()}")
+        for outcome in score.failures()[:40]:
+            print(f"  FAIL {outcome.id} [{outcome.expected}] {outcome.text!r} → {outcome.intent} via {outcome.route}"
+                  + (f" missing {list(outcome.missing)}" if outcome.missing else "")
+                  + (f" forbidden {list(outcome.forbidden)}" if outcome.forbidden else ""))
+
+
+async def test_citizen_questions_are_answered_correctly(engine: DialogEngine, capsys: pytest.CaptureFixture[str]) -> None:
+    score = await score_questions(engine)
+    report(score, capsys)
+    assert score.total >= 150
+    assert score.rate >= CITIZEN_FLOOR, score.summary()
+
+
+async def test_contact_questions_with_an_age_never_give_the_other_office(engine: DialogEngine) -> None:
+    score = await score_questions(engine)
+    wrong = [o for o in score.outcomes if o.forbidden]
+    assert not wrong, [(o.id, o.text) for o in wrong]
+
+
+@pytest.mark.parametrize("name", ["safety.yml", "safety_holdout.yml"])
+async def test_every_emergency_is_caught_and_no_look_alike(engine: DialogEngine, name: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    if not (EVAL_DIR / name).exists():
+        pytest.fail(f"tests/eval/{name} is missing")
+    score = await score_safety(engine, name=name)
+    report(score, capsys)
+    assert score.failures() == []
+
+
+async def test_out_of_scope_questions_get_the_honest_answer(engine: DialogEngine,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    score = await score_out_of_scope(engine)
+    report(score, capsys)
+    assert score.total >= 50
+    assert score.failures() == []

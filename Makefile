@@ -14,7 +14,6 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==25.3
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/pybabel compile --domain messages --directory dialogs/locale --statistics
 	@touch $@
 
 dialogs/locale/%/LC_MESSAGES/messages.mo: dialogs/locale/%/LC_MESSAGES/messages.po $(STAMP)

@@ -29,6 +29,7 @@ COMMANDS = {
     "kontakt": "need_help", "contact": "need_help", "anonym": "faq/anonymous_treatment",
     "anonymous": "faq/anonymous_treatment", "annuller": "cancel", "cancel": "cancel",
 }
+PURGE_EVERY = timedelta(minutes=5)
 LANGUAGE_COMMANDS = {"sprog", "language", "lang"}
 _PAYLOAD = re.compile(r"^/(?P<name>[\w/æøå]+)(?:@\w+)?(?P<json>\{.*\})?(?:\s+(?P<arg>\S+))?\s*$", re.IGNORECASE)
 
@@ -41,6 +42,7 @@ class DialogEngine:
         self._parser = parser
         self._sessions = sessions
         self._renderer = Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title)
+        self._next_purge: datetime | None = None
 
     @property
     def deps(self) -> Deps:
@@ -50,6 +52,12 @@ class DialogEngine:
         """Screen, understand, route and render one turn inside one transaction."""
         started = time.perf_counter()
         async with self._sessions.begin() as session:
+            if self._next_purge is None or incoming.at >= self._next_purge:
+                # Expired conversations are deleted, not just ignored: at most once per PURGE_EVERY.
+                purged = await flows.purge_expired(session, incoming.at)
+                self._next_purge = incoming.at + PURGE_EVERY
+                if purged:
+                    log.info("purged expired conversations count=%d", purged)
             state = await flows.load(session, incoming.conv, incoming.at)
             try:
                 response, forget = await self._respond(incoming, state)

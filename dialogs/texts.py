@@ -13,8 +13,9 @@ TEXTS: dict[str, str] = {
     "utter_greet": N_(
         "Hej! Jeg er Stifinder, en automatisk chat-assistent fra {municipality} – ikke et menneske. "
         "Jeg svarer på spørgsmål om social behandling af stofmisbrug: hvem du skal kontakte, hvad det koster, "
-        "behandlingsgarantien, frit valg, klager og meget mere. Du behøver ikke fortælle, hvem du er. "
-        "Er det akut, så ring 112."),
+        "behandlingsgarantien, frit valg, klager og meget mere. Du behøver ikke fortælle, hvem du er: jeg gemmer "
+        "ikke det, du skriver, kun sprog og aldersgruppe i op til {ttl} minutter, og »glem mig« sletter det. "
+        "Vil du tale med et menneske: {routing} Er det akut, så ring 112."),
     "utter_help": N_(
         "Skriv dit spørgsmål med dine egne ord, fx »hvem skal jeg ringe til?«, »koster det noget?« eller "
         "»hvor lang tid går der, før jeg kan starte?«. Jeg svarer ud fra {municipality}s kvalitetsstandard og "

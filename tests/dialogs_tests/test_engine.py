@@ -111,3 +111,19 @@ async def test_parse_is_rasa_shaped(local_parser: LocalParser) -> None:
     assert set(parse["intent"]) == {"name", "confidence"}  # type: ignore[arg-type]
     entities = {e["entity"] for e in parse["entities"]}  # type: ignore[union-attr]
     assert {"age", "offer_type"} <= entities
+
+
+async def test_expired_conversations_are_deleted_not_just_ignored(engine: DialogEngine, deps: Deps) -> None:
+    first = Chat(engine, conv="old-conversation")
+    await first.say("jeg er 29")
+    assert "old-conversation" in await dump_database(engine)
+    later = Chat(engine, conv="someone-else", at=first.at + timedelta(minutes=deps.ttl_minutes + 10))
+    await later.say("hej")
+    dump = await dump_database(engine)
+    assert "old-conversation" not in dump and "someone-else" in dump
+
+
+async def test_greeting_says_what_is_stored_and_gives_the_numbers(chat: Chat) -> None:
+    response = await chat.say("/start")
+    assert "ikke et menneske" in response.text and "gemmer" in response.text
+    assert "9945 4421" in response.text and "9945 4705" in response.text and "112" in response.text

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nlu import IntentClassifier, ModelError, train
-from nlu.classifier import MODEL_FORMAT
+from nlu.classifier import MODEL_FORMAT, make_model
 from nlu.evaluate import score
 
 TEXTS = {
@@ -45,7 +45,6 @@ def test_probabilities_sum_to_one_and_are_ranked() -> None:
 def test_numpy_inference_matches_scikit_learn() -> None:
     """The model kept as numpy arrays must score exactly like the fitted LogisticRegression."""
     from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
 
     texts, labels = labelled()
     model = train(texts, labels)
@@ -54,7 +53,7 @@ def test_numpy_inference_matches_scikit_learn() -> None:
     n_features = model._weights.shape[0]
     matrix = csr_matrix((np.concatenate([v for _, v in rows]), (np.repeat(np.arange(len(rows)), [len(i) for i, _ in rows]),
                          np.concatenate([i for i, _ in rows]))), shape=(len(rows), n_features))
-    reference = LogisticRegression(C=20.0, max_iter=3000, random_state=0).fit(matrix, [intents.index(l) for l in labels])
+    reference = make_model(20.0).fit(matrix, [intents.index(l) for l in labels])
     for row, text in enumerate(texts):
         ours = dict(model.predict(text, top=len(intents)).ranking)
         theirs = reference.predict_proba(matrix[row])[0]

@@ -1,1 +1,1 @@
-"""Channels (terminal; Telegram comes with issue 3), the CLI, configuration and wiring."""
+"""Channels (terminal, Telegram), the CLI, configuration, storage and wiring."""

@@ -7,6 +7,8 @@ Streams are injected, so tests drive it with StringIO.
 from __future__ import annotations
 
 import secrets
+import shutil
+import textwrap
 from datetime import datetime, timezone
 from typing import Callable, TextIO
 
@@ -28,6 +30,7 @@ class TerminalChannel:
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._conv = conversation_key(app.secret, "terminal", chat_id or secrets.token_hex(8))
         self._buttons: tuple[Button, ...] = ()
+        self._width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns - 2))
 
     async def run(self, greet: bool = True) -> None:
         """Chat until end of input or /quit."""
@@ -53,7 +56,8 @@ class TerminalChannel:
     def _show(self, response: Response) -> None:
         self._buttons = ()
         for message in response.messages:
-            self._out.write("\n" + message.text + "\n")
+            paragraphs = message.text.split("\n\n")
+            self._out.write("\n" + "\n\n".join(textwrap.fill(p, self._width) for p in paragraphs) + "\n")
             if message.buttons:
                 self._buttons = message.buttons
                 self._out.write("  ".join(f"[{i}] {b.label}" for i, b in enumerate(message.buttons, 1)) + "\n")

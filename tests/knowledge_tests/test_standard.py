@@ -105,3 +105,12 @@ def test_a_malformed_entry_fails_naming_file_and_entry(tmp_path: Path) -> None:
 def test_unknown_placeholders_are_an_error() -> None:
     with pytest.raises(KeyError, match="nope"):
         render("ring {nope}", {"visitationen_phone": "1"})
+
+
+def test_citizens_never_see_internal_document_codes(standard: Standard) -> None:
+    """The analysis notes call the sources 002, 003, 004; a citizen must see their names."""
+    code = re.compile(r"\(00\d\)|\b00[0-4]\b")
+    for entry in standard:
+        texts = [*entry.answer.values(), entry.source, *(entry.caveat.text.values() if entry.caveat else []),
+                 *([entry.caveat.source] if entry.caveat else [])]
+        assert not any(code.search(text) for text in texts), entry.id

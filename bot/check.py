@@ -9,6 +9,7 @@ from dialogs import TEXTS, load_safety, translations
 from dialogs.i18n import untranslated
 from knowledge import ContentError, load_standard, render
 from nlu import NluError, load_training_data
+from reminders import RemindersError, load_labels, load_rules
 
 MIN_EXAMPLES = 25
 
@@ -28,6 +29,11 @@ def check_content(settings: Settings) -> list[str]:
         load_safety()
     except ContentError as exc:
         problems.append(f"safety: {exc}")
+    try:
+        load_rules()
+        load_labels()
+    except RemindersError as exc:
+        problems.append(f"reminders: {exc}")
 
     values = settings.municipality.placeholders()
     for entry in standard:

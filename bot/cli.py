@@ -1,4 +1,4 @@
-"""The `stifinder` command line: run, chat, ask, nlu train|evaluate|export-rasa, check."""
+"""The `stifinder` command line: run, chat, ask, nlu train|evaluate|export-rasa, check, cases, deadlines."""
 
 from __future__ import annotations
 
@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(func=_nlu_export)
 
     sub.add_parser("check", help="validate all content (knowledge, NLU data, safety, catalogs)").set_defaults(func=_check)
+
+    from bot.cases_cli import add_parsers as add_case_parsers
+
+    add_case_parsers(sub)
     return parser
 
 

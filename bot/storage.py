@@ -16,7 +16,7 @@ from sqlalchemy.pool import StaticPool
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-LATEST_REVISION = "0001"
+LATEST_REVISION = "0002"
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -59,9 +59,11 @@ async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker[Async
     if url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
         # A throw-away database (`stifinder ask`, tests): create the tables directly, no history to keep.
         from dialogs import DialogsBase
+        from reminders import RemindersBase
 
         async with engine.begin() as conn:
             await conn.run_sync(DialogsBase.metadata.create_all)
+            await conn.run_sync(RemindersBase.metadata.create_all)
     elif await current_revision(engine) != LATEST_REVISION:
         await migrate(engine)
     return engine, async_sessionmaker(engine, expire_on_commit=False)

@@ -16,7 +16,7 @@ from nlu.normalize import clean, fold
 from nlu.training_data import TrainingData
 
 CPR_MASK = "[CPR]"
-_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[-\s]?(\d{4})(?![\d-])")
+_CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[-.\s/]?(\d{4})(?!\d)")
 _RELATIVE = (r"(?:søn|datter|mand|kone|kæreste|kaereste|partner|samlever|mor|far|bror|søster|"
              r"lillebror|lillesøster|storebror|storesøster|svigerfar|svigermor|svigersøn|svigerdatter|onkel|tante|"
              r"fætter|kusine|nevø|niece|ven|veninde|kammerat|nabo|son|daughter|husband|wife|boyfriend|girlfriend|"

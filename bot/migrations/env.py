@@ -5,8 +5,9 @@ from __future__ import annotations
 from alembic import context
 
 from dialogs import DialogsBase
+from reminders import RemindersBase
 
-target_metadata = [DialogsBase.metadata]
+target_metadata = [DialogsBase.metadata, RemindersBase.metadata]
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -1,0 +1,147 @@
+"""ORM models of caseworkers, pseudonymous cases, case events, deadlines and reminders.
+
+A case holds a pseudonymous reference only: no CPR number, no name, no health details, no free
+text. Events hold a kind and a calendar day. Instants are stored in UTC and read back aware.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Annotated, Any
+
+from sqlalchemy import (BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, MetaData, String,
+                        UniqueConstraint, text)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Deterministic constraint names, so later migrations can address them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware instant stored in UTC (naive UTC on SQLite) and always read back aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware instant to UTC; refuse a naive one."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be stored: give it a time zone")
+        utc = value.astimezone(timezone.utc)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Read an instant back as aware UTC."""
+        if value is None:
+            return None
+        moment: datetime = value
+        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the reminders tables."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime(), date: Date()}
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+
+
+class CaseworkerRecord(Base):
+    """A caseworker who gets reminders; the Telegram user id is set when they register."""
+
+    __tablename__ = "caseworkers"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(80))
+    team: Mapped[str | None] = mapped_column(String(40))
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    created_at: Mapped[datetime]
+
+
+class CaseRecord(Base):
+    """A case under a pseudonymous reference (upper case, checked by references.check_reference)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[intpk]
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("caseworkers.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class CaseEventRecord(Base):
+    """Something that happened in a case: a kind (reminders.kinds.EventKind) on a local calendar day."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index(None, "case_id", "occurred_on"),)
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_on: Mapped[date]
+    recorded_at: Mapped[datetime]
+
+
+class DeadlineRecord(Base):
+    """A deadline as last computed: due day, its end in UTC, and whether an event met or cancelled it.
+
+    `state` is open, met or cancelled; "overdue" is not stored because it depends on the day asked.
+    """
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("case_id", "rule_id", "anchor_event_id"),
+        CheckConstraint("state IN ('open', 'met', 'cancelled')", name="state"),
+        Index(None, "state", "due_on"),
+    )
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    rule_id: Mapped[str] = mapped_column(String(64))
+    anchor_event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date]
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16))
+    closed_by_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="SET NULL"))
+    closed_on: Mapped[date | None]
+    informational: Mapped[bool]
+    updated_at: Mapped[datetime]
+
+
+class ReminderRecord(Base):
+    """One ping to send before or after a deadline; claimed with a lease, marked when sent.
+
+    The dispatcher (next increment) selects unsent rows whose due_at has come and whose lease is
+    free, claims them (claimed_by, claimed_until), sends, and sets sent_at in the same place.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("deadline_id", "slot"),
+        # The due-reminders query reads only unsent rows, in due order: a partial index keeps it small.
+        Index("ix_reminders_unsent_due_at", "due_at", postgresql_where=text("sent_at IS NULL"),
+              sqlite_where=text("sent_at IS NULL")),
+    )
+
+    id: Mapped[intpk]
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"))
+    slot: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    created_at: Mapped[datetime]

@@ -160,7 +160,11 @@ def _nlu_export(args: argparse.Namespace, settings: Settings) -> int:
     from knowledge import load_standard, render
 
     standard = load_standard(settings.standard_dir, settings.municipality.standard_title)
-    values = settings.municipality.placeholders()
+    from dialogs import Renderer
+
+    # Rasa sends a response as it is, so whom to call is the whole routing rule, written out.
+    rule = Renderer(settings.municipality, settings.conversation_ttl_minutes, standard.title).routing_rule("da", "")
+    values = settings.municipality.placeholders() | {"routing_rule": rule}
     responses = {f"utter_faq/{e.id}": render(e.answer["da"], values) for e in standard}
     written = export_project(args.directory, settings.nlu_data_dir, responses)
     print(f"wrote a Rasa 3.6 project to {args.directory} ({len(written)} files)")

@@ -11,6 +11,7 @@ import re
 
 _PATTERNS = (
     (re.compile(r"bot\d{5,}:[A-Za-z0-9_-]{20,}"), "bot<token>"),
+    (re.compile(r"(?i)([?&](?:token|secret|api_key)=)[^&\s]+"), r"\1<secret>"),
     (re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)"), "<cpr?>"),
     (re.compile(r"(?<![\w.])\+?\d[\d ]{6,}\d(?![\w.])"), "<number>"),
 )

@@ -50,25 +50,24 @@ class IntentClassifier:
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return (feature indices, l2-normalised TF-IDF values) of one sentence."""
-        counts = features(text)
-        indices = [self._index[f] for f in counts if f in self._index]
-        if not indices:
+        index = self._index
+        pairs = [(index[f], n) for f, n in features(text).items() if f in index]
+        if not pairs:
             return np.zeros(0, dtype=np.int64), _ZERO_ROW
-        idx = np.fromiter(indices, dtype=np.int64, count=len(indices))
-        tf = np.fromiter((1.0 + math.log(counts[self._vocabulary[i]]) for i in indices), dtype=np.float64,
-                         count=len(indices))
-        values = tf * self._idf[idx]
-        return idx, values / np.linalg.norm(values)
+        idx = np.array([i for i, _ in pairs], dtype=np.int64)
+        values = (1.0 + np.log(np.array([n for _, n in pairs], dtype=np.float64))) * self._idf[idx]
+        return idx, values / np.sqrt(values @ values)
 
     def predict(self, text: str, top: int = 10) -> Prediction:
         """Rank the intents for one sentence."""
         idx, values = self.vector(text)
-        scores = self._bias + (values @ self._weights[idx] if idx.size else 0.0)
-        scores = scores - scores.max()
-        probs = np.exp(scores)
+        scores = self._bias + values @ self._weights[idx] if idx.size else self._bias.copy()
+        probs = np.exp(scores - scores.max())
         probs /= probs.sum()
-        order = np.argsort(-probs)[:top]
-        return Prediction(tuple((self.intents[i], float(probs[i])) for i in order))
+        order = np.argpartition(-probs, min(top, len(probs) - 1))[:top]
+        order = order[np.argsort(-probs[order])]
+        intents = self.intents
+        return Prediction(tuple((intents[i], float(probs[i])) for i in order))
 
     def save(self, path: Path) -> None:
         """Write the model as numpy arrays (no pickle)."""

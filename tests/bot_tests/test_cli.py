@@ -92,3 +92,17 @@ async def test_terminal_chat_with_numbered_buttons(settings: Settings) -> None:
 @pytest.mark.parametrize("args", [["nlu", "evaluate", "--folds", "1"]])
 def test_bad_arguments_are_refused(args: list[str]) -> None:
     assert run(*args).returncode == 2
+
+
+def test_export_rasa_writes_answers_with_the_numbers_spelled_out(tmp_path: Path) -> None:
+    result = run("nlu", "export-rasa", str(tmp_path / "project"))
+    assert result.returncode == 0, result.stderr
+    domain = (tmp_path / "project" / "domain.yml").read_text(encoding="utf-8")
+    assert "{routing_rule}" not in domain and "9945 4421" in domain and "9945 4705" in domain
+
+
+def test_log_redaction_masks_tokens_in_urls() -> None:
+    from bot.logs import redact
+
+    line = redact("POST http://127.0.0.1:5005/model/parse?token=s3cr3t&x=1 via bot123456:AAAAAAAAAAAAAAAAAAAAAAAA")
+    assert "s3cr3t" not in line and "AAAAAAAA" not in line

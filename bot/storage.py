@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
@@ -17,7 +17,15 @@ from sqlalchemy.pool import StaticPool
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-LATEST_REVISION = "0002"
+LATEST_REVISION = "0003"
+
+
+def model_metadata() -> list[MetaData]:
+    """Return the metadata of every package's tables: what Alembic migrates and tests compare against."""
+    from dialogs import DialogsBase
+    from reminders import RemindersBase
+
+    return [DialogsBase.metadata, RemindersBase.metadata]
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -73,12 +81,9 @@ async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker[Async
     engine = create_engine(url)
     if url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
         # A throw-away database (`stifinder ask`, tests): create the tables directly, no history to keep.
-        from dialogs import DialogsBase
-        from reminders import RemindersBase
-
         async with engine.begin() as conn:
-            await conn.run_sync(DialogsBase.metadata.create_all)
-            await conn.run_sync(RemindersBase.metadata.create_all)
+            for metadata in model_metadata():
+                await conn.run_sync(metadata.create_all)
     elif await current_revision(engine) != LATEST_REVISION:
         await migrate(engine)
     return engine, async_sessionmaker(engine, expire_on_commit=False)

@@ -12,7 +12,8 @@ from reminders.errors import (CaseError, DuplicateCase, Refusal, RefusedReferenc
 from reminders.kinds import COMPLETION_KINDS, ISSUE_KINDS, EventKind
 from reminders.labels import Labels, load_labels
 from reminders.models import Base as RemindersBase
-from reminders.models import CaseEventRecord, CaseRecord, CaseworkerRecord, DeadlineRecord, ReminderRecord
+from reminders.models import (CaseEventRecord, CaseRecord, CaseworkerRecord, DeadlineRecord, DigestRecord,
+                              InviteRecord, ReminderRecord, TeamChatRecord)
 from reminders.references import KNOWN_PREFIXES, check_reference
 from reminders.rules import (RULES_DIR, Again, Deadline, Event, Offset, Rule, Status, Text, Unit, due_dates,
                              load_rules, status_on)
@@ -21,7 +22,7 @@ from reminders.store import (StoredDeadline, add_case, add_caseworker, add_event
 
 __all__ = [
     "Again", "COMPLETION_KINDS", "COPENHAGEN", "CaseError", "CaseEventRecord", "CaseRecord", "CaseworkerRecord",
-    "Clock", "DANISH", "Deadline", "DeadlineRecord", "DuplicateCase", "Event", "EventKind", "ISSUE_KINDS",
+    "Clock", "DANISH", "Deadline", "DeadlineRecord", "DigestRecord", "InviteRecord", "TeamChatRecord", "DuplicateCase", "Event", "EventKind", "ISSUE_KINDS",
     "KNOWN_PREFIXES", "Labels", "Offset", "RULES_DIR", "Refusal", "RefusedReference", "ReminderRecord",
     "RemindersBase", "RemindersError", "Rule", "RuleError", "Status", "StoredDeadline", "SystemClock", "Text",
     "Unit", "UnknownCase", "UnknownCaseworker", "WorkingCalendar", "add_case", "add_caseworker", "add_event",

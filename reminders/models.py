@@ -124,8 +124,11 @@ class DeadlineRecord(Base):
 class ReminderRecord(Base):
     """One ping to send before or after a deadline; claimed with a lease, marked when sent.
 
-    The dispatcher (next increment) selects unsent rows whose due_at has come and whose lease is
-    free, claims them (claimed_by, claimed_until), sends, and sets sent_at in the same place.
+    The dispatcher selects unsent rows whose due_at has come and whose lease is free, claims them
+    (claimed_by, claimed_until; FOR UPDATE SKIP LOCKED on PostgreSQL), sends, and sets sent_at.
+    A failed send frees the row with claimed_until pushed out by the backoff and attempts + 1;
+    `gave_up_at` is set when the recipient can never be reached (blocked the bot, not registered).
+    `message_id` is the Telegram message of the ping (its buttons are edited when pressed).
     """
 
     __tablename__ = "reminders"
@@ -145,3 +148,55 @@ class ReminderRecord(Base):
     claimed_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     created_at: Mapped[datetime]
+    gave_up_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class DigestRecord(Base):
+    """The daily digest of one caseworker on one local day: claimed like a reminder, sent once."""
+
+    __tablename__ = "reminder_digests"
+    __table_args__ = (UniqueConstraint("caseworker_id", "day"),)
+
+    id: Mapped[intpk]
+    caseworker_id: Mapped[int] = mapped_column(ForeignKey("caseworkers.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+
+
+class InviteRecord(Base):
+    """A one-time invite code for a caseworker (stifinder caseworkers invite --name N).
+
+    Only a SHA-256 of the code is stored; the code itself is printed once, in a t.me deep link.
+    """
+
+    __tablename__ = "caseworker_invites"
+
+    id: Mapped[intpk]
+    caseworker_id: Mapped[int] = mapped_column(ForeignKey("caseworkers.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class TeamChatRecord(Base):
+    """A Telegram group registered as a team's chat (stifinder teams add prints a one-time code).
+
+    `telegram_chat_id` is set when a registered caseworker of the team sends the code in the group.
+    """
+
+    __tablename__ = "team_chats"
+
+    id: Mapped[intpk]
+    team: Mapped[str] = mapped_column(String(40))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    telegram_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    registered_at: Mapped[datetime | None]
+    registered_by: Mapped[int | None] = mapped_column(ForeignKey("caseworkers.id", ondelete="SET NULL"))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from dialogs import DialogsBase
-from reminders import RemindersBase
+from bot.storage import model_metadata
 
-target_metadata = [DialogsBase.metadata, RemindersBase.metadata]
+target_metadata = model_metadata()
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -15,12 +15,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage import LATEST_REVISION, MIGRATIONS, create_engine, current_revision, migrate
-from dialogs import DialogsBase
+from bot.storage import LATEST_REVISION, MIGRATIONS, create_engine, current_revision, migrate, model_metadata
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
-from reminders import RemindersBase
 
-REMINDER_TABLES = {"caseworkers", "cases", "case_events", "deadlines", "reminders"}
+REMINDER_TABLES = {"caseworkers", "cases", "case_events", "deadlines", "reminders", "reminder_digests",
+                   "caseworker_invites", "team_chats"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -53,20 +52,20 @@ async def test_upgrade_head_builds_exactly_the_models(empty_database: str) -> No
     try:
         assert await current_revision(engine) is None
         await migrate(engine)  # alembic upgrade head
-        assert await current_revision(engine) == LATEST_REVISION == "0002"
+        assert await current_revision(engine) == LATEST_REVISION
         assert REMINDER_TABLES | {"conversation_state"} <= await tables(engine)
 
         async with engine.connect() as conn:
             def differences(sync_conn: Connection) -> list[Any]:
                 context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
-                return list(compare_metadata(context, [DialogsBase.metadata, RemindersBase.metadata]))  # type: ignore[arg-type]
+                return list(compare_metadata(context, model_metadata()))  # type: ignore[arg-type]
 
             assert await conn.run_sync(differences) == []
     finally:
         await engine.dispose()
 
 
-async def test_0002_goes_down_and_up_again_and_keeps_the_conversations(empty_database: str) -> None:
+async def test_reminder_tables_go_down_and_up_again_and_keeps_the_conversations(empty_database: str) -> None:
     engine = create_engine(empty_database)
     try:
         await alembic(engine, "upgrade", "0001")
@@ -80,7 +79,7 @@ async def test_0002_goes_down_and_up_again_and_keeps_the_conversations(empty_dat
         assert not REMINDER_TABLES & await tables(engine)
         assert await current_revision(engine) == "0001"
         await alembic(engine, "upgrade", "head")
-        assert await current_revision(engine) == "0002"
+        assert await current_revision(engine) == LATEST_REVISION
         async with engine.connect() as conn:
             assert (await conn.execute(text("SELECT key FROM conversation_state"))).scalar_one() == "k1"
     finally:

@@ -16,10 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-dialogs/locale/%/LC_MESSAGES/messages.mo: dialogs/locale/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile --domain messages --directory dialogs/locale --locale $* --statistics
+# Every gettext domain's catalog (messages, and one per caseworker feature) compiled to .mo.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard dialogs/locale/*/LC_MESSAGES/*.po))
 
-CATALOGS := dialogs/locale/da/LC_MESSAGES/messages.mo dialogs/locale/en/LC_MESSAGES/messages.mo
+dialogs/locale/%.mo: dialogs/locale/%.po $(STAMP)
+	$(BIN)/pybabel compile --input-file $< --output-file $@ --statistics
 
 run: $(STAMP) $(CATALOGS)
 	$(BIN)/stifinder chat

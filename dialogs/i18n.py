@@ -1,7 +1,8 @@
 """Babel gettext catalogs (da, en) and Danish-style formatting of dates and durations.
 
-Catalogs live in dialogs/locale/<lang>/LC_MESSAGES/messages.po and are compiled to .mo on install
-(`make`); when a .mo is missing or older than its .po (a fresh checkout), the .po is compiled in
+Catalogs live in dialogs/locale/<lang>/LC_MESSAGES/<domain>.po and are compiled to .mo on install
+(`make`). The citizen assistant's texts are the domain "messages"; each caseworker feature has its
+own domain (e.g. "reminders", "staff", "providers"), so catalogs are reviewed and updated apart. When a .mo is missing or older than its .po (a fresh checkout), the .po is compiled in
 memory so the texts are never silently untranslated.
 """
 
@@ -28,11 +29,11 @@ def N_(message: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def translations(lang: str) -> gettext.NullTranslations:
-    """Return the catalog for a language ("da" or "en")."""
+def translations(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """Return the catalog of a domain for a language ("da" or "en")."""
     if lang not in SUPPORTED:
         raise ValueError(f"unsupported language {lang!r}")
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     mo = po.with_suffix(".mo")
     if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as handle:
@@ -45,9 +46,9 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-def gettext_for(lang: str, message: str) -> str:
+def gettext_for(lang: str, message: str, domain: str = DOMAIN) -> str:
     """Translate one message id."""
-    return translations(lang).gettext(message)
+    return translations(lang, domain).gettext(message)
 
 
 def long_date(day: date, lang: str) -> str:
@@ -67,9 +68,9 @@ def weeks(count: int, lang: str) -> str:
     return translations(lang).ngettext("%(count)d uge", "%(count)d uger", count) % {"count": count}
 
 
-def untranslated(lang: str, messages: list[str]) -> list[str]:
+def untranslated(lang: str, messages: list[str], domain: str = DOMAIN) -> list[str]:
     """Return the messages that have no (or only a fuzzy) translation in the language's .po file."""
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     missing = []

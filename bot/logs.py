@@ -1,7 +1,10 @@
 """Logging set-up: events only, with a redacting backstop for anything that slips through.
 
 httpx logs request URLs, which contain a Telegram bot token, so it runs at WARNING; the filter
-masks CPR-like numbers, bot tokens and long digit runs (phone numbers, chat ids) in every record.
+masks CPR-like numbers, bot tokens and long digit runs (phone numbers, chat ids) in every record,
+and the values of the fields that carry a person's name or words (first_name, last_name, username,
+full_name, text, caption, phone_number, …) wherever an object's repr or JSON lands in a message,
+as python-telegram-bot's Update and Message do. Tracebacks are redacted too.
 """
 
 from __future__ import annotations
@@ -15,10 +18,17 @@ _PATTERNS = (
     (re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)"), "<cpr?>"),
     (re.compile(r"(?<![\w.])\+?\d[\d ]{6,}\d(?![\w.])"), "<number>"),
 )
+# Fields of Telegram's objects (and ours) whose values are a person's name, words or number.
+_PERSONAL_FIELDS = ("first_name", "last_name", "username", "full_name", "name", "title", "text", "caption",
+                    "phone_number", "vcard", "bio", "query", "data")
+_FIELD_VALUE = re.compile(
+    r"""(?P<key>['"]?\b(?:%s)['"]?\s*[=:]\s*)(?P<value>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+    % "|".join(_PERSONAL_FIELDS))
 
 
 def redact(text: str) -> str:
     """Mask tokens, CPR-like numbers and long digit runs."""
+    text = _FIELD_VALUE.sub(lambda m: f"{m['key']}'<redacted>'", text)
     for pattern, mask in _PATTERNS:
         text = pattern.sub(mask, text)
     return text
@@ -31,9 +41,15 @@ class RedactingFilter(logging.Filter):
         message = record.getMessage()
         record.msg = redact(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set: format the traceback here, redacted.
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+_FORMATTER = logging.Formatter()
 
 
 def setup_logging(level: str = "INFO") -> None:

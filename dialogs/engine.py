@@ -58,7 +58,8 @@ class DialogEngine:
                 self._next_purge = incoming.at + PURGE_EVERY
                 if purged:
                     log.info("purged expired conversations count=%d", purged)
-            state = await flows.load(session, incoming.conv, incoming.at)
+            stored = await flows.load_stored(session, incoming.conv, incoming.at)
+            state = flows.snapshot(stored).state
             try:
                 response, forget = await self._respond(incoming, state)
             except Exception as exc:  # the one place a turn's unexpected error is caught
@@ -71,7 +72,7 @@ class DialogEngine:
                 await flows.forget(session, incoming.conv)
             else:
                 await flows.save(session, incoming.conv, state,
-                                 incoming.at + timedelta(minutes=self._deps.ttl_minutes))
+                                 incoming.at + timedelta(minutes=self._deps.ttl_minutes), stored)
         log.info("turn conv=%s intent=%s conf=%.2f route=%s ms=%.1f", incoming.conv[:8], response.intent,
                  response.confidence, response.route, (time.perf_counter() - started) * 1000)
         return response

@@ -1,14 +1,39 @@
-"""Loads, saves and forgets conversation state. Only the engine calls these, inside its unit of work."""
+"""Loads, saves and forgets conversation state. Only the engine calls these, inside its unit of work.
+
+Core statements, not the ORM unit of work: a turn costs one SELECT by primary key and, when
+something changed, one upsert (INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL). A turn
+that changed nothing writes nothing, unless the stored expiry is more than REFRESH_SLACK older than
+the new one: the idle time is then exact to within REFRESH_SLACK, and never longer than configured.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.models import ConversationRecord
 from dialogs.turn import State
+
+# How stale a stored expiry may get before an unchanged turn rewrites it. A conversation may end up to
+# this much earlier than `ttl` after its last message (never later): the privacy-safe direction.
+REFRESH_SLACK = timedelta(minutes=1)
+
+_TABLE = ConversationRecord.__table__
+_COLUMNS = (ConversationRecord.lang, ConversationRecord.lang_chosen, ConversationRecord.flow,
+            ConversationRecord.step, ConversationRecord.slots, ConversationRecord.expires_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What the database held when the turn began: the state as loaded and its expiry (None: no row)."""
+
+    state: State
+    expires_at: datetime | None
 
 
 def _utc(moment: datetime) -> datetime:
@@ -16,27 +41,58 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
+async def load_stored(session: AsyncSession, key: str, now: datetime) -> Stored:
+    """Return the conversation's state (a fresh one when there is none or it has expired) and its row's expiry."""
+    row = (await session.execute(select(*_COLUMNS).where(ConversationRecord.key == key))).first()
+    if row is None:
+        return Stored(State(), None)
+    expires_at = _utc(row.expires_at)
+    if expires_at <= _utc(now):
+        return Stored(State(), expires_at)
+    return Stored(State(lang=row.lang, lang_chosen=row.lang_chosen, flow=row.flow, step=row.step,
+                        slots=dict(row.slots or {})), expires_at)
+
+
 async def load(session: AsyncSession, key: str, now: datetime) -> State:
     """Return the conversation's state, or a fresh one when there is none or it has expired."""
-    record = await session.get(ConversationRecord, key)
-    if record is None or _utc(record.expires_at) <= _utc(now):
-        return State()
-    return State(lang=record.lang, lang_chosen=record.lang_chosen, flow=record.flow, step=record.step,
-                 slots=dict(record.slots or {}))
+    return (await load_stored(session, key, now)).state
 
 
-async def save(session: AsyncSession, key: str, state: State, expires_at: datetime) -> None:
-    """Store the state until `expires_at`."""
+def snapshot(stored: Stored) -> Stored:
+    """Copy the loaded state, so the turn may change its own copy (slots is a dict)."""
+    return replace(stored, state=replace(stored.state, slots=dict(stored.state.slots)))
+
+
+async def save(session: AsyncSession, key: str, state: State, expires_at: datetime,
+               stored: Stored | None = None) -> bool:
+    """Store the state until `expires_at`, in one upsert; return whether anything was written.
+
+    With `stored` (what the turn began with), nothing is written when the state is unchanged and the
+    stored expiry is within REFRESH_SLACK of the new one.
+    """
+    expires_at = _utc(expires_at)
+    if (stored is not None and stored.expires_at is not None and stored.state == state
+            and expires_at - stored.expires_at < REFRESH_SLACK):
+        return False
+    values: dict[str, Any] = {"lang": state.lang, "lang_chosen": state.lang_chosen, "flow": state.flow,
+                              "step": state.step, "slots": dict(state.slots), "expires_at": expires_at}
+    dialect = session.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    if insert is None:  # another database: read, then insert or update
+        await _save_portable(session, key, values)
+        return True
+    statement = insert(_TABLE).values(key=key, **values)
+    await session.execute(statement.on_conflict_do_update(index_elements=[_TABLE.c.key], set_=values))
+    return True
+
+
+async def _save_portable(session: AsyncSession, key: str, values: dict[str, Any]) -> None:
     record = await session.get(ConversationRecord, key)
     if record is None:
-        record = ConversationRecord(key=key)
-        session.add(record)
-    record.lang = state.lang
-    record.lang_chosen = state.lang_chosen
-    record.flow = state.flow
-    record.step = state.step
-    record.slots = dict(state.slots)
-    record.expires_at = _utc(expires_at)
+        session.add(ConversationRecord(key=key, **values))
+    else:
+        for name, value in values.items():
+            setattr(record, name, value)
 
 
 async def forget(session: AsyncSession, key: str) -> None:

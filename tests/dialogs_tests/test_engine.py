@@ -38,7 +38,10 @@ async def test_the_database_holds_no_message_text(engine: DialogEngine) -> None:
 
 
 async def test_no_message_text_or_cpr_in_the_log(engine: DialogEngine, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
+    # Our own loggers at DEBUG; libraries as bot.logs.setup_logging leaves them (aiosqlite's DEBUG lines
+    # print SQL parameters and memory addresses, and it runs at WARNING in production).
+    for name in ("dialogs", "nlu", "knowledge", "bot"):
+        caplog.set_level(logging.DEBUG, logger=name)
     chat = Chat(engine, conv="canary")
     await chat.say("Jeg hedder Bodil Hansen, cpr 010190-1234, tlf 20304050, hvad koster behandling")
     await chat.say("jeg er 41")
@@ -127,3 +130,38 @@ async def test_greeting_says_what_is_stored_and_gives_the_numbers(chat: Chat) ->
     response = await chat.say("/start")
     assert "ikke et menneske" in response.text and "gemmer" in response.text
     assert "9945 4421" in response.text and "9945 4705" in response.text and "112" in response.text
+
+
+async def stored_expiry(engine: DialogEngine, conv: str) -> object:
+    async with engine._sessions() as session:
+        return (await session.execute(text("SELECT expires_at FROM conversation_state WHERE key = :k"),
+                                      {"k": conv})).scalar_one()
+
+
+async def test_a_turn_that_changes_nothing_writes_nothing_until_the_expiry_needs_a_refresh(
+        engine: DialogEngine, deps: Deps) -> None:
+    from dialogs.flows import REFRESH_SLACK
+
+    chat = Chat(engine, conv="quiet")
+    await chat.say("koster det noget?")
+    first = await stored_expiry(engine, "quiet")
+    chat.at += REFRESH_SLACK / 2
+    await chat.say("koster det noget?")  # same state, expiry fresh enough: no write
+    assert await stored_expiry(engine, "quiet") == first
+    chat.at += REFRESH_SLACK
+    await chat.say("koster det noget?")  # now the idle time is refreshed
+    refreshed = await stored_expiry(engine, "quiet")
+    assert refreshed != first
+    # Never longer than the configured idle time after the last message.
+    state_gone_at = chat.at + timedelta(minutes=deps.ttl_minutes)
+    assert (await engine.state_of("quiet", state_gone_at)).lang is None
+    assert (await engine.state_of("quiet", state_gone_at - REFRESH_SLACK - timedelta(seconds=1))).lang == "da"
+
+
+async def test_a_changed_state_is_written_at_once(engine: DialogEngine) -> None:
+    chat = Chat(engine, conv="moving")
+    await chat.say("hvem skal jeg ringe til")
+    assert (await engine.state_of("moving", chat.at)).step == "ask_age"
+    await chat.say("jeg er 41")
+    state = await engine.state_of("moving", chat.at)
+    assert state.slots.get("age_band") == "adult"

@@ -23,7 +23,6 @@ from dialogs.turn import State
 # this much earlier than `ttl` after its last message (never later): the privacy-safe direction.
 REFRESH_SLACK = timedelta(minutes=1)
 
-_TABLE = ConversationRecord.__table__
 _COLUMNS = (ConversationRecord.lang, ConversationRecord.lang_chosen, ConversationRecord.flow,
             ConversationRecord.step, ConversationRecord.slots, ConversationRecord.expires_at)
 
@@ -77,12 +76,14 @@ async def save(session: AsyncSession, key: str, state: State, expires_at: dateti
     values: dict[str, Any] = {"lang": state.lang, "lang_chosen": state.lang_chosen, "flow": state.flow,
                               "step": state.step, "slots": dict(state.slots), "expires_at": expires_at}
     dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
-    if insert is None:  # another database: read, then insert or update
+    if dialect == "sqlite":
+        lite = sqlite.insert(ConversationRecord).values(key=key, **values)
+        await session.execute(lite.on_conflict_do_update(index_elements=[ConversationRecord.key], set_=values))
+    elif dialect == "postgresql":
+        pg = postgresql.insert(ConversationRecord).values(key=key, **values)
+        await session.execute(pg.on_conflict_do_update(index_elements=[ConversationRecord.key], set_=values))
+    else:  # another database: read, then insert or update
         await _save_portable(session, key, values)
-        return True
-    statement = insert(_TABLE).values(key=key, **values)
-    await session.execute(statement.on_conflict_do_update(index_elements=[_TABLE.c.key], set_=values))
     return True
 
 

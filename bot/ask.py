@@ -1,4 +1,8 @@
-"""`stifinder ask`: one question on the command line, or JSON lines in and out for scripts."""
+"""`stifinder ask`: one question on the command line, or JSON lines in and out for scripts.
+
+JSON lines may name a role: "citizen" (the default) goes to the citizen assistant; "caseworker" and
+"team" go to the provider desk, and their answers also list the matched `provider_ids`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any, TextIO
 from bot.identity import conversation_key
 from bot.wiring import App
 from dialogs import Incoming, Response, Role
+from nlu import detect_language, mask_cpr
 
 
 def response_record(chat: str, text: str, role: Role, response: Response) -> dict[str, Any]:
@@ -45,7 +50,28 @@ async def ask_jsonl(app: App, stdin: TextIO, stdout: TextIO) -> int:
             stdout.write(json.dumps({"line": number, "error": message}, ensure_ascii=False) + "\n")
             stdout.flush()
             continue
-        response = await ask_one(app, request["text"], chat, role)
-        stdout.write(json.dumps(response_record(chat, request["text"], role, response), ensure_ascii=False) + "\n")
+        if role is Role.CITIZEN:
+            response = await ask_one(app, request["text"], chat, role)
+            record = response_record(chat, request["text"], role, response)
+        else:
+            record = await ask_desk(app, request["text"], chat, role, number)
+        stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         stdout.flush()
     return bad
+
+
+async def ask_desk(app: App, text: str, chat: str, role: Role, number: int) -> dict[str, Any]:
+    """Answer a caseworker's or team's line with the provider desk (no authentication: a local tool).
+
+    A line that is not a provider question gets an error object (it is not counted as a bad line:
+    the input was well-formed; the desk just has nothing to say).
+    """
+    masked, _ = mask_cpr(text)
+    lang = detect_language(masked) or app.engine.deps.default_lang
+    if app.provider_desk is None:
+        return {"line": number, "chat": chat, "text": text, "role": role.value, "error": "no provider desk is configured"}
+    found = await app.provider_desk.answer_with_ids(masked, lang, now=datetime.now(timezone.utc))
+    if found is None:
+        return {"line": number, "chat": chat, "text": text, "role": role.value,
+                "error": "not a provider question (caseworker and team lines are answered by the provider desk)"}
+    return response_record(chat, text, role, found.response) | {"provider_ids": list(found.provider_ids)}

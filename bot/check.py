@@ -8,6 +8,7 @@ from bot.config import Settings
 from dialogs import TEXTS, load_safety, translations
 from dialogs.i18n import untranslated
 from knowledge import ContentError, load_standard, render
+from knowledge.providers import SAMPLE_CATALOGUE, CatalogueError, read_catalogue
 from nlu import NluError, load_training_data
 from reminders import RemindersError, load_labels, load_rules
 
@@ -34,6 +35,11 @@ def check_content(settings: Settings) -> list[str]:
         load_labels()
     except RemindersError as exc:
         problems.append(f"reminders: {exc}")
+    try:
+        if not read_catalogue(SAMPLE_CATALOGUE).is_sample:
+            problems.append(f"providers: {SAMPLE_CATALOGUE.name} must say `sample: true`")
+    except CatalogueError as exc:
+        problems.append(f"providers: {exc}")
 
     values = settings.municipality.placeholders()
     for entry in standard:

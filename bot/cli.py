@@ -1,4 +1,4 @@
-"""The `stifinder` command line: run, chat, ask, nlu train|evaluate|export-rasa, check, cases, deadlines."""
+"""The `stifinder` command line: run, chat, ask, nlu train|evaluate|export-rasa, check, cases, deadlines, providers."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one question, or JSON lines from stdin with --jsonl")
     ask.add_argument("text", nargs="?", help="the question")
     ask.add_argument("--jsonl", action="store_true",
-                     help='read {"chat": ..., "text": ..., "role": ...} per line; write one JSON answer per line')
+                     help='read {"chat": ..., "text": ..., "role": ...} per line; write one JSON answer per line '
+                          '(role "caseworker" or "team": the provider desk, with the matched provider_ids)')
     ask.set_defaults(func=_ask)
 
     nlu = sub.add_parser("nlu", help="train, evaluate or export the NLU")
@@ -67,6 +68,15 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cases_cli import add_parsers as add_case_parsers
 
     add_case_parsers(sub)
+    from bot.caseworkers_cli import add_parsers as add_caseworker_parsers
+
+    add_caseworker_parsers(sub)
+    from bot.providers_cli import add_parsers as add_provider_parsers
+
+    add_provider_parsers(sub)
+    from bot.reminders_cli import add_parsers as add_reminder_parsers
+
+    add_reminder_parsers(sub)
     return parser
 
 

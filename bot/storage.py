@@ -1,6 +1,7 @@
 """The database: an async SQLAlchemy engine, migrated with Alembic to the latest revision.
 
 Alembic only runs when the database is not at LATEST_REVISION, so a normal start costs one query.
+A new (or just migrated) database that never had a provider catalogue gets the shipped sample.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from sqlalchemy.pool import StaticPool
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-LATEST_REVISION = "0003"
+LATEST_REVISION = "0004"
 
 
 def model_metadata() -> list[MetaData]:
     """Return the metadata of every package's tables: what Alembic migrates and tests compare against."""
     from dialogs import DialogsBase
+    from knowledge.providers import ProvidersBase
     from reminders import RemindersBase
 
-    return [DialogsBase.metadata, RemindersBase.metadata]
+    return [DialogsBase.metadata, RemindersBase.metadata, ProvidersBase.metadata]
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -89,4 +91,25 @@ async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker[Async
                 await conn.run_sync(metadata.create_all)
     elif await current_revision(engine) != LATEST_REVISION:
         await migrate(engine)
-    return engine, async_sessionmaker(engine, expire_on_commit=False)
+    else:
+        return engine, async_sessionmaker(engine, expire_on_commit=False)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    await load_sample_catalogue(sessions)
+    return engine, sessions
+
+
+async def load_sample_catalogue(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Load the shipped sample provider catalogue into a new or just migrated database that never had one."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy.exc import IntegrityError
+
+    from knowledge.providers import load_sample_if_new
+
+    try:
+        async with sessions.begin() as session:
+            info = await load_sample_if_new(session, datetime.now(timezone.utc))
+    except IntegrityError:  # another process loaded it at the same moment
+        return
+    if info is not None:
+        log.info("provider catalogue: sample loaded count=%d", info.count)

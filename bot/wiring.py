@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.identity import load_secret
 from bot.config import Secret
 from bot.storage import open_database
 from dialogs import Deps, DialogEngine, load_safety
+from dialogs.provider_desk import FritValgCitation, ProviderDesk
 from knowledge import Retriever, Standard, load_standard
 from nlu import LocalParser, Parser, load_local_parser, load_training_data, tokens
 
@@ -24,6 +25,7 @@ class App:
     database: AsyncEngine
     secret: Secret
     local_parser: LocalParser
+    provider_desk: ProviderDesk | None = None  # built by build_app; None in harnesses that build an App by hand
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -66,4 +68,18 @@ async def build_app(settings: Settings, database_url: str | None = None) -> App:
     )
     database, sessions = await open_database(database_url or settings.database_url)
     engine = DialogEngine(deps, build_parser(settings, local), sessions)
-    return App(engine=engine, database=database, secret=load_secret(settings.var_dir), local_parser=local)
+    return App(engine=engine, database=database, secret=load_secret(settings.var_dir), local_parser=local,
+               provider_desk=build_provider_desk(settings, standard, sessions))
+
+
+def build_provider_desk(settings: Settings, standard: Standard, sessions: async_sessionmaker[AsyncSession]) -> ProviderDesk:
+    """The caseworkers' provider desk over the stored catalogue, citing the standard's frit valg entry."""
+    from bot.provider_settings import DatabaseCatalogue, load_provider_settings
+
+    desk_settings, check_seconds = load_provider_settings(settings)
+    citation = None
+    if "free_choice" in standard:
+        entry = standard.entry("free_choice")
+        caveat = entry.caveat.source if entry.caveat else ""
+        citation = FritValgCitation(standard.title, entry.source, caveat)
+    return ProviderDesk(DatabaseCatalogue(sessions, check_seconds), desk_settings, citation)

@@ -68,6 +68,8 @@ class CaseworkerRecord(Base):
     team: Mapped[str | None] = mapped_column(String(40))
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     created_at: Mapped[datetime]
+    # The language of their pings and digests: "da" (default) or "en" (migration 0003).
+    language: Mapped[str] = mapped_column(String(8), default="da", server_default=text("'da'"))
 
 
 class CaseRecord(Base):
@@ -166,6 +168,7 @@ class DigestRecord(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    gave_up_at: Mapped[datetime | None]
 
 
 class InviteRecord(Base):

@@ -18,6 +18,7 @@ from reminders.clock import end_of_day
 from reminders.errors import DuplicateCase, UnknownCase, UnknownCaseworker
 from reminders.kinds import EventKind
 from reminders.models import CaseEventRecord, CaseRecord, CaseworkerRecord, DeadlineRecord, ReminderRecord
+from reminders.planner import ReminderPolicy, plan_case
 from reminders.references import check_reference
 from reminders.rules import Deadline, Event, Rule, Status, due_dates, status_on
 
@@ -104,11 +105,13 @@ async def case_events(session: AsyncSession, case: CaseRecord) -> list[Event]:
 
 
 async def refresh_deadlines(session: AsyncSession, case: CaseRecord, rules: Sequence[Rule], today: date,
-                            now: datetime) -> list[Deadline]:
+                            now: datetime, policy: ReminderPolicy | None = None) -> list[Deadline]:
     """Recompute the case's deadlines from its events and store them; return them with their status today.
 
     Deadlines are kept by (rule, anchor event), so a recomputation updates rows in place; a deadline
-    the rules no longer give is deleted with its reminders.
+    the rules no longer give is deleted with its reminders. Then the case's reminders are planned
+    (reminders.planner, with `policy` or the process's configured one): a met or cancelled
+    deadline loses its unsent pings, a new one gets its own. Every caller gets this for free.
     """
     computed = due_dates(await case_events(session, case), rules, today)
     existing = {(row.rule_id, row.anchor_event_id): row for row in
@@ -135,6 +138,7 @@ async def refresh_deadlines(session: AsyncSession, case: CaseRecord, rules: Sequ
         await session.execute(delete(ReminderRecord).where(ReminderRecord.deadline_id.in_(stale)))
         await session.execute(delete(DeadlineRecord).where(DeadlineRecord.id.in_(stale)))
     await session.flush()
+    await plan_case(session, case.id, now, policy)
     return computed
 
 
@@ -160,7 +164,17 @@ async def list_deadlines(session: AsyncSession, reference: str | None = None) ->
 
 async def add_reminder(session: AsyncSession, deadline_id: int, slot: str, due_at: datetime,
                        now: datetime) -> ReminderRecord:
-    """Plan one reminder of a deadline; `slot` names it within the deadline (e.g. "before-7", "due-day")."""
+    """Plan one reminder of a deadline; `slot` names it within the deadline (e.g. "before-7", "due-day").
+
+    Slots are unique per deadline: when the deadline has the slot already (the planner made it),
+    that row is moved to `due_at` and returned.
+    """
+    found: ReminderRecord | None = await session.scalar(select(ReminderRecord).where(
+        ReminderRecord.deadline_id == deadline_id, ReminderRecord.slot == slot))
+    if found is not None:
+        found.due_at = due_at
+        await session.flush()
+        return found
     record = ReminderRecord(deadline_id=deadline_id, slot=slot, due_at=due_at, attempts=0, created_at=now)
     session.add(record)
     await session.flush()
@@ -171,10 +185,10 @@ async def due_reminders(session: AsyncSession, now: datetime, limit: int = 100) 
     """Return unsent reminders whose time has come and whose lease is free, oldest first.
 
     Reads through the partial index ix_reminders_unsent_due_at. Claiming them (FOR UPDATE SKIP
-    LOCKED on PostgreSQL, a lease on SQLite) is the dispatcher's, next increment.
+    LOCKED on PostgreSQL, a conditional UPDATE on SQLite) is reminders.dispatch's.
     """
     query = (select(ReminderRecord)
-             .where(ReminderRecord.sent_at.is_(None), ReminderRecord.due_at <= now,
+             .where(ReminderRecord.sent_at.is_(None), ReminderRecord.gave_up_at.is_(None), ReminderRecord.due_at <= now,
                     or_(ReminderRecord.claimed_until.is_(None), ReminderRecord.claimed_until < now))
              .order_by(ReminderRecord.due_at, ReminderRecord.id)
              .limit(limit))

@@ -5,7 +5,8 @@ PTB sends them): getMe, getUpdates (long polling from a queue the test fills), s
 answerCallbackQuery, editMessageText, set/get/deleteMyCommands, set/deleteWebhook, getWebhookInfo,
 sendChatAction, close and logOut. Every call is recorded with its outcome. Faults are injected per
 method: the next N calls answer 429 with retry_after, 502, drop the connection, or stall past the
-client's timeout; a faulted call is not delivered, as with Telegram. It checks what Telegram
+client's timeout; a faulted call is not delivered, as with Telegram (except DELIVER_STALL: delivered,
+then the answer is lost). `flood_limit` answers sendMessage calls beyond N per second with a 429. It checks what Telegram
 checks that matters here: text length, HTML entities, callback data size, blocked chats.
 
 Written on asyncio streams so it needs no web framework; runs in the caller's event loop.
@@ -38,6 +39,7 @@ class Fault(str, Enum):
     BAD_GATEWAY = "502"
     DROP = "dropped"
     STALL = "stalled"
+    DELIVER_STALL = "delivered-stalled"  # delivered (recorded "ok"), then the answer stalls: a lost reply
 
 
 @dataclass
@@ -90,6 +92,9 @@ class FakeBotApi:
         self._waiters: set[asyncio.Future[None]] = set()
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
+        # Telegram's flood control: with a limit, sendMessage calls beyond it within one second get a 429.
+        self.flood_limit: int | None = None
+        self._recent_sends: list[float] = []
 
     @property
     def url(self) -> str:
@@ -198,7 +203,20 @@ class FakeBotApi:
         result: Any = None
         if method == "getUpdates":  # a lost poll answer is the interesting fault: wait for updates first
             result = await self._m_getUpdates(params)
+        if method == "sendMessage" and self.flood_limit is not None:
+            clock = time.perf_counter()
+            self._recent_sends = [t for t in self._recent_sends if clock - t < 1.0]
+            if len(self._recent_sends) >= self.flood_limit:
+                self._record(method, params, "429-flood")
+                return 429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 1},
+                             "description": "Too Many Requests: retry after 1"}
+            self._recent_sends.append(clock)
         fault = self._take_fault(method)
+        if fault is not None and fault.fault is Fault.DELIVER_STALL:
+            status, result = getattr(self, "_m_" + method)(params)
+            self._record(method, params, "ok" if status == 200 else str(status), result if status == 200 else None)
+            await asyncio.sleep(fault.stall_seconds)
+            return 0, {}
         if fault is not None:
             self._record(method, params, fault.fault.value)
             if fault.fault is Fault.RETRY_AFTER:

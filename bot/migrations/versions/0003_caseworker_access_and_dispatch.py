@@ -1,5 +1,7 @@
 """Caseworker invites, team chats, reminder delivery fields and daily digests (issue 4, issue 5).
 
+Caseworkers get a language (da/en) for their pings.
+
 Invite and team codes are stored as SHA-256 hashes only. Constraint names follow reminders.models.NAMING.
 
 Revision ID: 0003
@@ -20,6 +22,8 @@ UTC = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("caseworkers") as batch:
+        batch.add_column(sa.Column("language", sa.String(8), nullable=False, server_default=sa.text("'da'")))
     with op.batch_alter_table("reminders") as batch:
         batch.add_column(sa.Column("gave_up_at", UTC, nullable=True))
         batch.add_column(sa.Column("message_id", sa.BigInteger(), nullable=True))
@@ -33,6 +37,7 @@ def upgrade() -> None:
         sa.Column("claimed_by", sa.String(64), nullable=True),
         sa.Column("claimed_until", UTC, nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False, server_default=sa.text("0")),
+        sa.Column("gave_up_at", UTC, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_reminder_digests"),
         sa.UniqueConstraint("caseworker_id", "day", name="uq_reminder_digests_caseworker_id_day"),
         sa.ForeignKeyConstraint(["caseworker_id"], ["caseworkers.id"],
@@ -78,3 +83,5 @@ def downgrade() -> None:
     with op.batch_alter_table("reminders") as batch:
         batch.drop_column("message_id")
         batch.drop_column("gave_up_at")
+    with op.batch_alter_table("caseworkers") as batch:
+        batch.drop_column("language")

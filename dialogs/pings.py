@@ -1,0 +1,123 @@
+"""What a caseworker reads in a reminder, a digest and after pressing a reminder's button (domain "reminders").
+
+Danish is the source text (the gettext msgid); the English is in
+dialogs/locale/en/LC_MESSAGES/reminders.po. Functions return plain lines: the channel escapes them
+and marks the first as a heading. Dates are written the Danish way ("fredag den 4. december 2026").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from dialogs.i18n import N_, days, gettext_for, long_date
+from reminders import EventKind, Status, load_labels
+from reminders.digest import Digest, DigestItem
+from reminders.dispatch import Ping
+from reminders.rules import Rule
+
+DOMAIN = "reminders"
+# A digest lists this many deadlines at most (Telegram's 4,096 characters), then says how many more.
+DIGEST_LIMIT = 25
+
+PINGS: dict[str, str] = {
+    "ping_title": N_("Frist i sag {case}"),
+    "due": N_("Frist: {date} ({standing})"),
+    "in_days": N_("om {days}"),
+    "today": N_("i dag"),
+    "overdue": N_("overskredet med {days}"),
+    "source": N_("Kilde: {source} · {basis}"),
+    "button_done": N_("Udført"),
+    "button_snooze": N_("Udsæt en arbejdsdag"),
+    "button_case": N_("Vis sagen"),
+    "done": N_("» Udført: {event} registreret {date}."),
+    "done_already": N_("» Fristen er allerede lukket."),
+    "snoozed": N_("» Udsat til {date} kl. {time}."),
+    "refused": N_("Kun sagens sagsbehandler eller en kollega fra samme team kan bruge denne knap."),
+    "gone": N_("Påmindelsen findes ikke længere."),
+    "case_title": N_("Sag {case}"),
+    "case_line": N_("{title}: {date} · {standing}"),
+    "case_none": N_("Sagen har ingen frister."),
+    "digest_title": N_("Dine frister {date}"),
+    "digest_overdue": N_("Overskredne frister:"),
+    "digest_open": N_("Åbne frister:"),
+    "digest_line": N_("{case} · {title} · {date} ({standing})"),
+    "digest_more": N_("… og {count} flere."),
+}
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """Return one text of the reminders domain in a language, with its {placeholders} filled."""
+    return gettext_for(lang, PINGS[key], DOMAIN).format(**values)
+
+
+def standing(days_left: int, lang: str) -> str:
+    """Say where an open deadline stands: "om 7 dage", "i dag", "overskredet med 3 dage"."""
+    if days_left > 0:
+        return text("in_days", lang, days=days(days_left, lang))
+    if days_left == 0:
+        return text("today", lang)
+    return text("overdue", lang, days=days(-days_left, lang))
+
+
+def ping_lines(ping: Ping) -> list[str]:
+    """The reminder: case reference, deadline, due date with days left or overdue, and the rule's source."""
+    lang = ping.language
+    return [
+        text("ping_title", lang, case=ping.case),
+        ping.rule.title.get(lang),
+        text("due", lang, date=long_date(ping.due, lang), standing=standing(ping.days_left, lang)),
+        text("source", lang, source=ping.rule.source, basis=ping.rule.legal_basis),
+    ]
+
+
+def button_labels(lang: str) -> tuple[str, str, str]:
+    """The labels of the done, snooze and show-case buttons."""
+    return text("button_done", lang), text("button_snooze", lang), text("button_case", lang)
+
+
+def done_line(kind: EventKind, on: date, lang: str) -> str:
+    """What the ping says after "done": the event recorded and its day."""
+    return text("done", lang, event=load_labels().kind(kind, lang), date=long_date(on, lang))
+
+
+def snoozed_line(at: datetime, lang: str) -> str:
+    """What the ping says after "snooze": the local day and time of the next ping (`at` is local)."""
+    return text("snoozed", lang, date=long_date(at.date(), lang), time=at.strftime("%H.%M" if lang == "da" else "%H:%M"))
+
+
+def case_lines(case: str, deadlines: Sequence[tuple[Rule | None, str, date, Status]], today: date,
+               lang: str) -> list[str]:
+    """The case's deadlines: rule title, due date and status (with days left or overdue while open)."""
+    labels = load_labels()
+    lines = [text("case_title", lang, case=case)]
+    for rule, rule_id, due, status in deadlines:
+        title = rule.title.get(lang) if rule else rule_id
+        if status in (Status.OPEN, Status.OVERDUE):
+            where = standing((due - today).days, lang)
+        else:
+            where = labels.status(status, lang)
+        lines.append(text("case_line", lang, title=title, date=long_date(due, lang), standing=where))
+    if len(lines) == 1:
+        lines.append(text("case_none", lang))
+    return lines
+
+
+def digest_lines(digest: Digest) -> list[str]:
+    """The daily digest: overdue deadlines first, then the open ones, at most DIGEST_LIMIT in all."""
+    lang = digest.language
+    lines = [text("digest_title", lang, date=long_date(digest.day, lang))]
+    shown = 0
+    for header, items in (("digest_overdue", digest.overdue), ("digest_open", digest.open)):
+        visible = items[:max(DIGEST_LIMIT - shown, 0)]
+        if visible:
+            lines += ["", text(header, lang)] + [_digest_line(item, lang) for item in visible]
+            shown += len(visible)
+    if len(digest.items) > shown:
+        lines += ["", text("digest_more", lang, count=len(digest.items) - shown)]
+    return lines
+
+
+def _digest_line(item: DigestItem, lang: str) -> str:
+    return text("digest_line", lang, case=item.case, title=item.rule.title.get(lang),
+                date=long_date(item.due, lang), standing=standing(item.days_left, lang))

@@ -1,0 +1,277 @@
+"""The provider desk: answers caseworkers' and team chats' questions about the provider catalogue.
+
+Parse (nlu/provider_language.py) → query (knowledge/providers/query.py) → render
+(dialogs/provider_render.py, gettext domain "providers"). Callers: the caseworker Telegram side
+through the `ProviderAnswers` protocol (`answer`), and `stifinder ask --jsonl` for the roles
+"caseworker" and "team" (`answer_with_ids`, which also names the matched providers).
+
+Never for citizens: prices, contract status and capacity are caseworker-only, and the citizen
+engine has no path here. The role check is the caller's (registered caseworkers and team chats).
+
+Paging: a list longer than `max_results` gets a »Vis flere« button whose payload is
+"/tilbud_mere <id> <offset>" (at most 30 bytes; Telegram allows 64). The id is 8 hex characters
+naming the query in a short-lived in-memory store (`page_ttl_minutes`, at most `max_pages` kept):
+no text of the question is stored, only the parsed filters. After a restart or expiry the button
+answers that the list has expired.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from dialogs import provider_render as R
+from dialogs.turn import Button, Outgoing, Response
+from knowledge.providers.frit_valg import verdict
+from knowledge.providers.query import ProviderIndex, ProviderQuery, SortOrder, search
+from knowledge.providers.record import OfferType, Provider, Region, TargetGroup
+from nlu.provider_language import Kind, Lexicon, ProviderLanguage, ProviderRequest
+
+COMMAND = "/tilbud"
+MORE = "/tilbud_mere"
+
+
+@dataclass(frozen=True, slots=True)
+class DeskSettings:
+    """The `providers:` section of config.yml."""
+
+    max_results: int = 5
+    stale_after_days: int = 30
+    page_ttl_minutes: int = 60
+    max_pages: int = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueSnapshot:
+    """The catalogue as loaded: its providers, whether it is sample data, and a version that changes on import."""
+
+    providers: tuple[Provider, ...]
+    is_sample: bool
+    version: str
+
+
+class CatalogueSource(Protocol):
+    """Where the desk gets the catalogue (bot/wiring.py: the database, cached)."""
+
+    async def snapshot(self) -> CatalogueSnapshot: ...
+
+
+class ProviderAnswers(Protocol):
+    """What the caseworker Telegram side calls: None means "not a provider question"."""
+
+    async def answer(self, text: str, lang: str, *, now: datetime) -> Response | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FritValgCitation:
+    """Where the frit valg rules come from: the standard's title and section, and the national caveat's source."""
+
+    title: str
+    section: str
+    caveat: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeskAnswer:
+    """A desk answer and the ids of the providers it lists (for scripts and evaluation)."""
+
+    response: Response
+    provider_ids: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    query: ProviderQuery
+    expires: datetime
+
+
+class ProviderDesk:
+    """Answers provider questions from the current catalogue snapshot."""
+
+    def __init__(self, source: CatalogueSource, settings: DeskSettings = DeskSettings(),
+                 citation: FritValgCitation | None = None, lexicon: Lexicon | None = None) -> None:
+        self._source = source
+        self.settings = settings
+        self._citation = citation
+        self._lexicon = lexicon or Lexicon()
+        self._version: str | None = None
+        self._index = ProviderIndex(())
+        self._language = ProviderLanguage((), self._lexicon)
+        self._ids_by_name: dict[str, list[str]] = {}
+        self._is_sample = False
+        self._pages: OrderedDict[str, _Page] = OrderedDict()
+
+    async def answer(self, text: str, lang: str, *, now: datetime) -> Response | None:
+        """Answer a provider question (free text, /tilbud arguments or a button payload), or None."""
+        found = await self.answer_with_ids(text, lang, now=now)
+        return None if found is None else found.response
+
+    async def answer_with_ids(self, text: str, lang: str, *, now: datetime) -> DeskAnswer | None:
+        """Answer like `answer`, also naming the listed providers."""
+        await self._refresh()
+        lang = lang if lang in ("da", "en") else "da"
+        words = R.Words(lang)
+        stripped = text.strip()
+        command = stripped.split(maxsplit=1)[0].split("@")[0].lower() if stripped else ""
+        if command == MORE:
+            return self._more(words, stripped.split()[1:], now)
+        if command == COMMAND:
+            stripped = stripped.split(maxsplit=1)[1] if len(stripped.split(maxsplit=1)) > 1 else ""
+            if not stripped:
+                return self._done(words, "help", [words("help")], (), ())
+        return self.respond(self.parse(stripped), words, now)
+
+    def parse(self, text: str) -> ProviderRequest:
+        """Parse a question against the current catalogue's names."""
+        return self._language.parse(text)
+
+    def to_query(self, request: ProviderRequest) -> ProviderQuery:
+        """Map the parsed codes onto the catalogue's enums."""
+        ids: list[str] = []
+        for name in request.names:
+            ids.extend(self._ids_by_name.get(name, []))
+        return ProviderQuery(
+            offer_types=frozenset(OfferType(code) for code in request.offer_types),
+            target_groups=tuple(frozenset(TargetGroup(code) for code in alternatives)
+                                for alternatives in request.target_groups),
+            age_min=request.age_min, age_max=request.age_max,
+            region=Region(request.region) if request.region else None,
+            sort=SortOrder(request.sort) if request.sort else SortOrder.DEFAULT,
+            provider_ids=tuple(dict.fromkeys(ids)),
+            frit_valg=request.kind is Kind.FRIT_VALG)
+
+    def respond(self, request: ProviderRequest, words: R.Words, now: datetime) -> DeskAnswer | None:
+        """Answer a parsed request."""
+        if request.kind is Kind.NONE:
+            return None
+        query = self.to_query(request)
+        if request.kind is Kind.PROVIDER:
+            return self._cards(words, query, now)
+        if request.kind is Kind.FRIT_VALG:
+            return self._frit_valg(words, query, now)
+        return self._list(words, query, 0, now, "search")
+
+    # --- kinds of answer ------------------------------------------------------------------------------
+
+    def _list(self, words: R.Words, query: ProviderQuery, offset: int, now: datetime, kind: str,
+              lead: tuple[str, ...] = (), tail: tuple[str, ...] = ()) -> DeskAnswer:
+        result = search(self._index, query)
+        blocks = list(lead) + [R.describe_query(words, query)]
+        shown = result.page(offset, self.settings.max_results)
+        buttons: tuple[Button, ...] = ()
+        if not result.total:
+            blocks.append(words("none"))
+            blocks.extend(R.widening_lines(words, query, result.widenings))
+        else:
+            total = result.total
+            blocks.append(words("found_one") if total == 1 else
+                          words("found", count=total, first=offset + 1, last=offset + len(shown)))
+            today = now.date()
+            blocks.extend(R.match_block(words, offset + i + 1, match, today, self.settings.stale_after_days)
+                          for i, match in enumerate(shown))
+            following = offset + len(shown)
+            if following < total:
+                page_id = self._remember(query, now)
+                last = min(following + self.settings.max_results, total)
+                buttons = (Button(words("more", first=following + 1, last=last, count=total),
+                                  f"{MORE} {page_id} {following}"),)
+        if result.held_back and offset == 0:
+            held = len(result.held_back)
+            # The count is exact; the names stop at a page's length (a real catalogue holds back a handful).
+            names = [p.name for p, _ in result.held_back[:self.settings.max_results]]
+            listed = ", ".join(names) + (", …" if held > len(names) else "")
+            blocks.append(words.plural("held_back", held, count=held, names=listed))
+        blocks.extend(tail)
+        return self._done(words, kind, blocks, tuple(m.provider.id for m in shown), buttons)
+
+    def _cards(self, words: R.Words, query: ProviderQuery, now: datetime) -> DeskAnswer:
+        providers = [p for p in (self._index.get(i) for i in query.provider_ids) if p is not None]
+        if not providers:
+            return self._done(words, "provider", [words("unknown_provider")], (), ())
+        age = query.age_min if query.age_min is not None and query.age_min == query.age_max else None
+        blocks = [R.card(words, p, now.date(), self.settings.stale_after_days, age) for p in providers]
+        return self._done(words, "provider", blocks, tuple(p.id for p in providers), ())
+
+    def _frit_valg(self, words: R.Words, query: ProviderQuery, now: datetime) -> DeskAnswer:
+        rules = [words("frit_valg_rules")]
+        if self._citation is not None:
+            c = self._citation
+            rules.append(words("frit_valg_source", title=c.title, section=c.section, caveat=c.caveat))
+        sources = (self._citation.section,) if self._citation else ()
+        if query.anonymous:
+            answer = self._done(words, "frit_valg", [words("frit_valg_anonymous")] + rules, (), ())
+            return replace(answer, response=_with_sources(answer.response, sources))
+        types = sorted(query.offer_types)
+        if query.provider_ids:
+            providers = [p for p in (self._index.get(i) for i in query.provider_ids) if p is not None]
+            if len(types) == 1:
+                lines = [self._verdict_line(words, provider, types[0]) for provider in providers]
+            else:  # no visiteret type named: the cards show approval and offer types, and we ask for the type
+                lines = [R.card(words, p, now.date(), self.settings.stale_after_days, None) for p in providers]
+                lines.append(words("frit_valg_one_type"))
+            answer = self._done(words, "frit_valg", lines + rules, tuple(p.id for p in providers), ())
+        elif len(types) == 1:
+            lead = (words("frit_valg_list", offer=words.offer(types[0])),)
+            answer = self._list(words, query, 0, now, "frit_valg", lead, tuple(rules))
+        else:
+            lines = [words("frit_valg_one_type")] if types else []
+            answer = self._done(words, "frit_valg", lines + rules, (), ())
+        return replace(answer, response=_with_sources(answer.response, sources))
+
+    def _verdict_line(self, words: R.Words, provider: Provider, offer: OfferType) -> str:
+        found = verdict(provider, offer)
+        if found.allowed:
+            return words("frit_valg_yes", name=provider.name, offer=words.offer(offer))
+        why = ", ".join(R.refusal_text(words, r, offer) for r in found.refusals)
+        return words("frit_valg_no", name=provider.name, offer=words.offer(offer), why=why)
+
+    def _more(self, words: R.Words, args: list[str], now: datetime) -> DeskAnswer:
+        page = self._pages.get(args[0]) if args else None
+        if page is None or page.expires <= now or len(args) < 2 or not args[1].isdigit():
+            return self._done(words, "more", [words("page_expired")], (), ())
+        return self._list(words, page.query, int(args[1]), now, "more")
+
+    # --- plumbing ----------------------------------------------------------------------------------------
+
+    def _remember(self, query: ProviderQuery, now: datetime) -> str:
+        for key in [k for k, p in self._pages.items() if p.expires <= now]:
+            del self._pages[key]
+        while len(self._pages) >= self.settings.max_pages:
+            self._pages.popitem(last=False)
+        page_id = secrets.token_hex(4)
+        self._pages[page_id] = _Page(query, now + timedelta(minutes=self.settings.page_ttl_minutes))
+        return page_id
+
+    def _done(self, words: R.Words, kind: str, blocks: list[str], ids: tuple[str, ...],
+              buttons: tuple[Button, ...]) -> DeskAnswer:
+        if self._is_sample:
+            blocks = blocks + [words("sample")]
+        message = Outgoing(key=f"providers/{kind}", text="\n\n".join(blocks), buttons=buttons)
+        response = Response(messages=(message,), intent=f"providers/{kind}", confidence=1.0, lang=words.lang,
+                            route=f"provider_desk.{kind}")
+        return DeskAnswer(response, ids, kind)
+
+    async def _refresh(self) -> None:
+        snapshot = await self._source.snapshot()
+        if snapshot.version == self._version:
+            return
+        self._index = ProviderIndex(snapshot.providers)
+        # Distances are from the municipality's own town, so "tættest på <that town>" orders instead of filtering.
+        home = [p.municipality for p in snapshot.providers if p.is_primary]
+        self._language = ProviderLanguage((p.name for p in snapshot.providers), self._lexicon, home)
+        ids: dict[str, list[str]] = {}
+        for provider in snapshot.providers:
+            ids.setdefault(provider.name, []).append(provider.id)
+        self._ids_by_name = ids
+        self._is_sample = snapshot.is_sample
+        self._version = snapshot.version
+        self._pages.clear()
+
+
+def _with_sources(response: Response, sources: tuple[str, ...]) -> Response:
+    messages = tuple(replace(m, sources=sources) for m in response.messages)
+    return replace(response, messages=messages)

@@ -1,0 +1,90 @@
+"""What the bot says to caseworkers and in team chats: message keys → Danish msgids of the gettext domain "staff".
+
+dialogs/locale/{da,en}/LC_MESSAGES/staff.po hold the catalogs (da: msgstr = msgid; en: the
+translation). Tests check that every message here is translated in both.
+"""
+
+from __future__ import annotations
+
+from dialogs.i18n import gettext_for
+
+DOMAIN = "staff"
+
+STAFF_TEXTS: dict[str, str] = {
+    "welcome": "Du er nu registreret som sagsbehandler. Her får du påmindelser om dine sagers frister. "
+               "Skriv /hjaelp for at se kommandoerne.",
+    "welcome_back": "Du er registreret som sagsbehandler. Skriv /hjaelp for at se kommandoerne.",
+    "code_invalid": "Koden er ikke gyldig: den er brugt eller udløbet.",
+    "already_other": "Din Telegram-konto er allerede registreret som en anden sagsbehandler. Koden er ikke brugt; "
+                     "kontakt din administrator.",
+    "help": "Kommandoer for sagsbehandlere:\n"
+            "/ny_sag REF – opret en sag under en pseudonym reference, fx /ny_sag S-14\n"
+            "/haendelse REF HÆNDELSE [DATO] – registrér en hændelse, fx /haendelse S-14 henvendelse i går\n"
+            "/frister [REF] – vis åbne frister i dine og dit teams sager, eller i én sag\n"
+            "/luk REF – luk en sag; dens frister giver ikke flere påmindelser\n"
+            "/sager – vis dine og dit teams åbne sager\n"
+            "/tilbud SPØRGSMÅL – find behandlingstilbud, fx /tilbud døgn med dobbeltdiagnose\n"
+            "/sprog da|en – skift sprog\n\n"
+            "Du kan også skrive almindeligt, fx »sag S-14: borgeren henvendte sig i går«. Så foreslår jeg "
+            "hændelsen, og du bekræfter med en knap.\n\n"
+            "Skriv aldrig CPR-nummer, navn eller helbredsoplysninger: en sag har kun sin reference. "
+            "Dine beskeder gemmes ikke, kun sagen, hændelsens art og datoen.",
+    "usage_ny_sag": "Skriv referencen efter kommandoen, fx /ny_sag S-14.",
+    "usage_haendelse": "Skriv sagen, hændelsen og evt. datoen, fx /haendelse S-14 henvendelse i går.\n"
+                       "Hændelser: {kinds}",
+    "usage_luk": "Skriv sagen efter kommandoen, fx /luk S-14.",
+    "usage_tilbud": "Skriv, hvad du søger, fx /tilbud døgn med dobbeltdiagnose i Nordjylland.",
+    "usage_team": "Skriv koden efter kommandoen: /team KODE.",
+    "usage_language": "Skriv /sprog da eller /sprog en.",
+    "language_set": "Jeg skriver dansk til dig fra nu af.",
+    "unknown_kind": "Den hændelse kender jeg ikke.\nHændelser: {kinds}",
+    "bad_date": "Datoen forstår jeg ikke. Skriv fx i dag, i går, i mandags, 15. marts, 3/11 eller 2026-11-03.",
+    "future_date": "Datoen ligger i fremtiden: registrér en hændelse, når den er sket.",
+    "refused_cpr": "Referencen ligner et CPR-nummer, og det må aldrig gemmes. Brug en pseudonym reference som S-14.",
+    "refused_name": "Referencen indeholder et ord, der kan være et navn eller en beskrivelse. En reference må ikke "
+                    "kunne identificere borgeren: brug fx S-14 eller UNG-2026-7.",
+    "refused_format": "En reference er en kode med et tal, højst 32 tegn, kun bogstaver, tal og - _ / . "
+                      "(ingen mellemrum), fx S-14.",
+    "cpr_in_text": "Beskeden ser ud til at indeholde et CPR-nummer. Skriv aldrig CPR-numre her; beskeden er ikke "
+                   "gemt. Brug sagens reference, fx S-14.",
+    "case_created": "Sag {case} er oprettet. Registrér det, der er sket, fx /haendelse {case} henvendelse i dag.",
+    "case_exists": "Der findes allerede en sag med referencen {case}.",
+    "case_unknown": "Jeg kender ingen sag {case}, som du kan se. Opret den med /ny_sag {case}.",
+    "case_already_closed": "Sag {case} er allerede lukket.",
+    "case_is_closed": "Sag {case} er lukket, så der kan ikke registreres flere hændelser.",
+    "case_closed": "Sag {case} er lukket. Dens frister giver ikke flere påmindelser.",
+    "event_recorded": "Registreret i {case}: {kind}, {date}.",
+    "deadlines_header": "Åbne frister:",
+    "deadlines_none": "Ingen åbne frister.",
+    "deadline_line": "{case} · {title}\nfrist {due} · {standing}",
+    "standing_in": "om {days}",
+    "standing_today": "i dag",
+    "standing_overdue": "overskredet med {days}",
+    "cases_header": "Åbne sager (dine og dit teams):",
+    "cases_line": "{case} · åbne frister: {count}",
+    "cases_none": "Du og dit team har ingen åbne sager.",
+    "proposal": "Skal jeg registrere i {case}: {kind}, {date}?",
+    "button_confirm": "Ja, registrér",
+    "button_cancel": "Annuller",
+    "cancelled": "Ok, intet er registreret.",
+    "which_kind": "Hvilken hændelse skete i {case}, {date}?",
+    "which_case": "Hvilken sag gælder det? Skriv referencen med, fx »sag S-14: borgeren henvendte sig i går«.",
+    "not_understood": "Det forstod jeg ikke. Skriv fx »sag S-14: borgeren henvendte sig i går«, eller /hjaelp for "
+                      "kommandoerne.",
+    "stale_button": "Den knap gælder ikke længere.",
+    "desk_missing": "Spørgsmål om behandlingstilbud kan jeg ikke besvare endnu.",
+    "team_registered": "Gruppen er nu teamchat for team {team}. Her svarer jeg på spørgsmål om behandlingstilbud: "
+                       "/tilbud, eller nævn mig med et spørgsmål. Sager og frister hører til jeres private chat "
+                       "med mig.",
+    "team_wrong": "Koden gælder et andet team end dit. Gruppen er ikke registreret.",
+    "team_already": "Gruppen er allerede registreret som teamchat.",
+    "team_help": "I teamchatten svarer jeg på spørgsmål om behandlingstilbud, fx /tilbud døgn til gravide, eller "
+                 "nævn mig med et spørgsmål. Sager og frister: skriv til mig privat.",
+    "team_private_only": "Sager og frister håndteres kun i din private chat med mig, ikke i gruppen.",
+}
+
+
+def say(lang: str, key: str, **params: str) -> str:
+    """Render one staff message in a language ("da" or "en") with its {placeholders} filled."""
+    text = gettext_for(lang if lang in ("da", "en") else "da", STAFF_TEXTS[key], DOMAIN)
+    return text.format(**params) if params else text

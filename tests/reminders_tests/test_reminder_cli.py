@@ -1,0 +1,104 @@
+"""`stifinder reminders due --at` as a real process on SQLite and PostgreSQL: plans as of the instant,
+lists what would be sent, writes nothing; and the `reminders:` section of config.yml."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.reminders_config import load_reminders_config
+from conftest import ROOT
+from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
+
+STIFINDER = [sys.executable, "-m", "bot.cli"]
+
+
+def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STIFINDER_SECRET": "test-secret", "STIFINDER_DATABASE_URL": database_url}
+    env.pop("STIFINDER_CONFIG", None)
+    return subprocess.run([*STIFINDER, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+
+
+def ok(database_url: str, *args: str) -> str:
+    result = run(database_url, *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'due.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def test_reminders_due_lists_what_would_be_sent_and_changes_nothing(database_url: str) -> None:
+    ok(database_url, "cases", "add", "S-14")
+    ok(database_url, "cases", "event", "S-14", "henvendelse", "--date", "2026-11-20")  # due 4 December
+    ok(database_url, "cases", "add", "S-15")
+    ok(database_url, "cases", "event", "S-15", "afgoerelse_sendt", "--date", "2026-11-20")  # informational only
+
+    due = json.loads(ok(database_url, "reminders", "due", "--at", "2026-11-25T08:00", "--json"))
+    assert due == [{"case": "S-14", "rule": "behandlingsgaranti", "slot": "before-7",
+                    "due_at": "2026-11-25T08:00:00+01:00", "deadline_due": "2026-12-04", "caseworker": None,
+                    "registered": False}]
+    assert json.loads(ok(database_url, "reminders", "due", "--at", "2026-11-25T07:59", "--json")) == []
+    # Down for days: one overdue ping per deadline, not a burst.
+    late = json.loads(ok(database_url, "reminders", "due", "--at", "2026-12-10T09:00+01:00", "--json"))
+    assert [(d["slot"], d["due_at"]) for d in late] == [("overdue-2026-12-10", "2026-12-10T08:00:00+01:00")]
+    # A dry run: the first question still has the same answer.
+    assert json.loads(ok(database_url, "reminders", "due", "--at", "2026-11-25T08:00", "--json")) == due
+    text = ok(database_url, "reminders", "due", "--at", "2026-11-25T08:00")
+    assert "S-14  behandlingsgaranti  before-7" in text
+
+    ok(database_url, "cases", "event", "S-14", "behandling_startet", "--date", "2026-11-23")
+    assert ok(database_url, "reminders", "due", "--at", "2026-12-10T09:00").strip() == "no reminders due"
+
+
+def test_a_bad_instant_is_one_line(tmp_path: Path) -> None:
+    result = run(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", "reminders", "due", "--at", "tomorrow")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and "--at" in result.stderr
+
+
+def settings_with(tmp_path: Path, section: object) -> Settings:
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["reminders"] = section
+    path = tmp_path / "config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return load_settings(path, environ={})
+
+
+def test_the_shipped_config_and_the_defaults(settings: Settings, tmp_path: Path) -> None:
+    shipped = load_reminders_config(settings)
+    defaults = load_reminders_config(settings_with(tmp_path, None))
+    assert shipped == defaults
+    assert shipped.policy.at == time(8, 0) and shipped.policy.before == (7, 2) and shipped.enabled
+    assert shipped.dispatch.digest_at == time(7, 30) and shipped.schedule.tick_seconds == 30
+    custom = load_reminders_config(settings_with(tmp_path, {"at": "09:15", "before_working_days": [5],
+                                                            "digest_at": "off", "retry": {"max_attempts": 3}}))
+    assert custom.policy.at == time(9, 15) and custom.policy.before == (5,)
+    assert custom.dispatch.digest_at is None and custom.dispatch.max_attempts == 3
+    assert custom.dispatch.lease == timedelta(seconds=120)
+
+
+@pytest.mark.parametrize("section, key", [
+    ({"at": 800}, "reminders.at"),            # unquoted 08:00 is read by YAML as a number
+    ({"at": "25:00"}, "reminders.at"),
+    ({"before_working_days": [0]}, "reminders.before_working_days"),
+    ({"tick_seconds": -1}, "reminders.tick_seconds"),
+    ({"retry": {"max_attempts": "many"}}, "reminders.retry.max_attempts"),
+    ({"enabled": "yes please"}, "reminders.enabled"),
+    ([1, 2], "reminders"),
+])
+def test_a_malformed_key_is_named(tmp_path: Path, section: object, key: str) -> None:
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        load_reminders_config(settings_with(tmp_path, section))

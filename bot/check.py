@@ -10,9 +10,10 @@ from dialogs.i18n import untranslated
 from knowledge import ContentError, load_standard, render
 from knowledge.providers import SAMPLE_CATALOGUE, CatalogueError, read_catalogue
 from nlu import NluError, load_training_data
-from reminders import RemindersError, load_labels, load_rules
+from reminders import EventKind, RemindersError, load_labels, load_rules
 
 MIN_EXAMPLES = 25
+MIN_CASE_EXAMPLES = 5  # per event kind in nlu/case_data (the sentences are short and the kinds distinct)
 
 
 def check_content(settings: Settings) -> list[str]:
@@ -35,6 +36,7 @@ def check_content(settings: Settings) -> list[str]:
         load_labels()
     except RemindersError as exc:
         problems.append(f"reminders: {exc}")
+    problems += _check_caseworker_features(settings)
     try:
         if not read_catalogue(SAMPLE_CATALOGUE).is_sample:
             problems.append(f"providers: {SAMPLE_CATALOGUE.name} must say `sample: true`")
@@ -74,4 +76,38 @@ def check_content(settings: Settings) -> list[str]:
             got = {name for _, name, _, _ in string.Formatter().parse(translated) if name}
             if wanted != got:
                 problems.append(f"locale {lang}: message {key} has placeholders {sorted(got)}, expected {sorted(wanted)}")
+    return problems
+
+
+def _check_caseworker_features(settings: Settings) -> list[str]:
+    """The config sections and content of the caseworker features (what `stifinder run` would refuse)."""
+    from bot.caseworkers_cli import load_caseworker_settings
+    from bot.config import ConfigError
+    from bot.provider_settings import load_provider_settings
+    from bot.reminders_config import load_reminders_config
+    from nlu.case_language import CASE_DATA_DIR
+    from nlu.provider_language import Lexicon
+
+    problems: list[str] = []
+    for name, load in (("reminders", load_reminders_config), ("providers", load_provider_settings),
+                       ("caseworkers", load_caseworker_settings)):
+        try:
+            load(settings)
+        except ConfigError as exc:
+            problems.append(f"config {name}: {exc}")
+    try:
+        cases = load_training_data(CASE_DATA_DIR)
+        counts: dict[str, int] = {}
+        for example in cases.examples:
+            counts[example.intent] = counts.get(example.intent, 0) + 1
+        problems += [f"nlu/case_data intent {intent!r}: {count} examples, at least {MIN_CASE_EXAMPLES} needed"
+                     for intent, count in sorted(counts.items()) if count < MIN_CASE_EXAMPLES]
+        problems += [f"nlu/case_data has no examples of the event kind {kind.value!r}"
+                     for kind in EventKind if f"event/{kind.value}" not in counts]
+    except NluError as exc:
+        problems.append(f"nlu/case_data: {exc}")
+    try:
+        Lexicon()
+    except NluError as exc:
+        problems.append(f"nlu/provider_data: {exc}")
     return problems

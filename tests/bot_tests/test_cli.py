@@ -106,3 +106,17 @@ def test_log_redaction_masks_tokens_in_urls() -> None:
 
     line = redact("POST http://127.0.0.1:5005/model/parse?token=s3cr3t&x=1 via bot123456:AAAAAAAAAAAAAAAAAAAAAAAA")
     assert "s3cr3t" not in line and "AAAAAAAA" not in line
+
+
+def test_check_names_a_bad_setting_of_the_caseworker_features(tmp_path: Path) -> None:
+    from bot.check import check_content
+    from bot.config import load_settings
+
+    config = (ROOT / "config.yml").read_text(encoding="utf-8")
+    config = config.replace('  at: "08:00"', '  at: "25:00"').replace("  max_results: 5 ", "  max_results: -1 ")
+    assert '"25:00"' in config and "max_results: -1" in config
+    path = tmp_path / "config.yml"
+    path.write_text(config, encoding="utf-8")
+    problems = check_content(load_settings(path, environ={}))
+    assert any(p.startswith("config reminders:") for p in problems), problems
+    assert any(p.startswith("config providers:") for p in problems), problems

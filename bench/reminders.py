@@ -189,7 +189,8 @@ async def due_query(sessions: async_sessionmaker[AsyncSession]) -> tuple[float, 
     return statistics.median(times), found, shown
 
 
-async def dispatch(sessions: async_sessionmaker[AsyncSession], count: int, limited: bool) -> tuple[float, int, int]:
+async def dispatch(sessions: async_sessionmaker[AsyncSession], count: int, limited: bool,
+                   concurrency: int = 1) -> tuple[float, int, int]:
     """Make `count` reminders due and send them; return messages/second, sent and 429 answers."""
     async with sessions.begin() as session:
         await session.execute(update(ReminderRecord).values(due_at=NOW + timedelta(days=400)))
@@ -213,7 +214,7 @@ async def dispatch(sessions: async_sessionmaker[AsyncSession], count: int, limit
     try:
         clock = FixedClock(NOW)
         dispatcher = Dispatcher(sessions, TelegramNotifier(bot), RULES, clock,
-                                DispatchSettings(batch=50, concurrency=8, digest_at=None,
+                                DispatchSettings(batch=50, concurrency=concurrency, digest_at=None,
                                                  max_per_second=29 if limited else None), POLICY)
         started = time.perf_counter()
         report = await dispatcher.send_reminders()
@@ -277,8 +278,8 @@ async def run(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
         async with sessions() as session:
             reminders = await session.scalar(select(func.count()).select_from(ReminderRecord))
         query_ms, found, plan = await due_query(sessions)
-        free_rate, free_sent, _ = await dispatch(sessions, args.dispatch, limited=False)
-        limited_rate, limited_sent, floods = await dispatch(sessions, args.limited, limited=True)
+        free_rate, free_sent, _ = await dispatch(sessions, args.dispatch, limited=False, concurrency=args.concurrency)
+        limited_rate, limited_sent, floods = await dispatch(sessions, args.limited, limited=True, concurrency=args.concurrency)
     finally:
         await engine.dispose()
     return {"database": name, "cases": args.cases, "events": sum(len(e) for e in events.values()),
@@ -316,6 +317,8 @@ async def main() -> None:
     parser.add_argument("--limited", type=int, default=300, help="reminders sent with the rate limiter")
     parser.add_argument("--postgres-url", help="an empty PostgreSQL database (default: start a throw-away server)")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="sends in flight (config.yml reminders.concurrency; 1 = at most one duplicate per crash)")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     results = []

@@ -13,7 +13,7 @@ from nlu import NluError, load_training_data
 from reminders import EventKind, RemindersError, load_labels, load_rules
 
 MIN_EXAMPLES = 25
-MIN_CASE_EXAMPLES = 5  # per event kind in nlu/case_data (the sentences are short and the kinds distinct)
+MIN_CASE_EXAMPLES = 12  # per event kind in nlu/case_data (the sentences are short and the kinds distinct)
 
 
 def check_content(settings: Settings) -> list[str]:

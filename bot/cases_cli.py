@@ -182,19 +182,11 @@ def _run(settings: Settings, command: str, work: Callable[[AsyncSession], Awaita
     """Run one unit of work on the database; report an expected mistake and return None."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.storage import open_database
+    from bot.storage import in_one_transaction
     from reminders import CaseError, RefusedReference
 
-    async def run() -> T:
-        engine, sessions = await open_database(settings.database_url)
-        try:
-            async with sessions.begin() as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
-
     try:
-        return asyncio.run(run())
+        return asyncio.run(in_one_transaction(settings.database_url, work))
     except (RefusedReference, CaseError) as exc:
         _fail(command, str(exc))
         return None

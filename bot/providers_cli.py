@@ -152,18 +152,10 @@ def _run(settings: Settings, command: str, work: Callable[[AsyncSession], Awaita
     """Run one unit of work (one transaction) on the database; exit 1 when the database cannot be used."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.storage import open_database
-
-    async def run() -> T:
-        engine, sessions = await open_database(settings.database_url)
-        try:
-            async with sessions.begin() as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
+    from bot.storage import in_one_transaction
 
     try:
-        return asyncio.run(run())
+        return asyncio.run(in_one_transaction(settings.database_url, work))
     except (OSError, SQLAlchemyError) as exc:
         # The URL may hold a password: name the kind of failure only.
         print(f"stifinder {command}: kan ikke bruge databasen ({exc.__class__.__name__}); "

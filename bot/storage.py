@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import StaticPool
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 LATEST_REVISION = "0004"
@@ -113,3 +115,16 @@ async def load_sample_catalogue(sessions: async_sessionmaker[AsyncSession]) -> N
         return
     if info is not None:
         log.info("provider catalogue: sample loaded count=%d", info.count)
+
+
+async def in_one_transaction(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Open the database, run `work` in one transaction (committed when it returns), and close it.
+
+    The command-line tools' unit of work: one command, one transaction, nothing left open.
+    """
+    engine, sessions = await open_database(url)
+    try:
+        async with sessions.begin() as session:
+            return await work(session)
+    finally:
+        await engine.dispose()

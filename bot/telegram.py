@@ -121,7 +121,7 @@ class TelegramChannel:
         if not query.data or chat is None or chat.type != ChatType.PRIVATE:
             return
         if isinstance(query.message, Message):
-            await self._mark_choice(query.message, query.data)
+            await mark_choice(query.message, query.data)
         await self._turn(context.bot, chat.id, query.data)
 
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -194,20 +194,6 @@ class TelegramChannel:
         if message is not None:
             await self._say(context.bot, message.chat_id, key, await self._lang(update))
 
-    async def _mark_choice(self, message: Message, payload: str) -> None:
-        """Replace the keyboard by the chosen label, so the choice stays visible and is pressed only once."""
-        label = button_label(message.reply_markup, payload)
-        text = message.text
-        if label is None or text is None:
-            return
-        marked = f"{text}\n\n» {label}"
-        if units(marked) > MAX_MESSAGE:
-            return
-        try:
-            await message.edit_text(to_html(marked), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
-        except BadRequest:  # too old to edit, or already edited by an earlier press
-            log.info("telegram choice not marked")
-
     async def _lang(self, update: Update) -> str:
         """Return the conversation's language, else the app's language hint, else the default."""
         chat = update.effective_chat
@@ -219,6 +205,21 @@ class TelegramChannel:
 
     def _conv(self, chat_id: int) -> str:
         return conversation_key(self._secret, CHANNEL, chat_id)
+
+
+async def mark_choice(message: Message, payload: str) -> None:
+    """Replace the keyboard by the chosen label, so the choice stays visible and is pressed only once."""
+    label = button_label(message.reply_markup, payload)
+    text = message.text
+    if label is None or text is None:
+        return
+    marked = f"{text}\n\n» {label}"
+    if units(marked) > MAX_MESSAGE:
+        return
+    try:
+        await message.edit_text(to_html(marked), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+    except BadRequest:  # too old to edit, or already edited by an earlier press
+        log.info("telegram choice not marked")
 
 
 def _addresses(message: Message, bot: Bot) -> bool:

@@ -22,8 +22,8 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.config import Settings
-from bot.telegram import _addresses, _client_lang
-from bot.telegram_render import button_label, keyboard, split_message, to_html, units, MAX_MESSAGE
+from bot.telegram import _addresses, _client_lang, mark_choice
+from bot.telegram_render import keyboard, split_message, to_html
 from dialogs import Response
 from dialogs.staff import ProviderAnswers, StaffDesk, StaffMessage
 from dialogs.staff_cases import CaseDeps
@@ -93,7 +93,7 @@ class TelegramStaff:
         except BadRequest:
             log.info("telegram callback query too old to answer")
         if isinstance(query.message, Message):
-            await _mark_choice(query.message, query.data)
+            await mark_choice(query.message, query.data)
         await self._finish(context.bot, chat.id, response)
 
     async def _finish(self, bot: Bot, chat_id: int, response: Response | None) -> None:
@@ -121,21 +121,6 @@ def _without_mention(message: Message, bot: Bot) -> str:
         if value.lower() == username:
             text = text[:entity.offset] + text[entity.offset + entity.length:]
     return " ".join(text.split())
-
-
-async def _mark_choice(message: Message, payload: str) -> None:
-    """Replace the keyboard by the chosen label, so a proposal is confirmed only once."""
-    label = button_label(message.reply_markup, payload)
-    text = message.text
-    if label is None or text is None:
-        return
-    marked = f"{text}\n\n» {label}"
-    if units(marked) > MAX_MESSAGE:
-        return
-    try:
-        await message.edit_text(to_html(marked), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
-    except BadRequest:  # too old to edit, or already edited by an earlier press
-        log.info("telegram choice not marked")
 
 
 def build_staff(settings: Settings, database: Any, providers: ProviderAnswers | None = None,

@@ -22,12 +22,10 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reminders.errors import RemindersError, UnknownCase, UnknownCaseworker
-from reminders.kinds import EventKind
-from reminders.models import (CaseEventRecord, CaseRecord, CaseworkerRecord, DeadlineRecord, InviteRecord,
+from reminders.models import (CaseRecord, CaseworkerRecord, DeadlineRecord, InviteRecord,
                               TeamChatRecord)
 from reminders.references import check_reference
-from reminders.rules import Status
-from reminders.store import StoredDeadline
+from reminders.store import StoredDeadline, deadlines_query, read_deadlines
 
 # 16 random bytes (128 bits) as URL-safe base64: 22 characters of A-Z a-z 0-9 _ -, which is what a
 # t.me deep link's start parameter allows (at most 64 characters).
@@ -251,16 +249,8 @@ async def visible_deadlines(session: AsyncSession, caseworker: CaseworkerRecord,
     Raises:
         RefusedReference, UnknownCase: as visible_case, when a reference is given.
     """
-    query = (select(DeadlineRecord, CaseRecord.reference, CaseEventRecord.kind, CaseEventRecord.occurred_on)
-             .join(CaseRecord, CaseRecord.id == DeadlineRecord.case_id)
-             .join(CaseEventRecord, CaseEventRecord.id == DeadlineRecord.anchor_event_id)
-             .where(_visible_to(caseworker), CaseRecord.closed_at.is_(None))
-             .order_by(DeadlineRecord.due_on, CaseRecord.reference, DeadlineRecord.id))
+    query = deadlines_query().where(_visible_to(caseworker), CaseRecord.closed_at.is_(None))
     if reference is not None:
         case = await visible_case(session, caseworker, reference)
         query = query.where(DeadlineRecord.case_id == case.id)
-    rows = (await session.execute(query)).all()
-    return [StoredDeadline(case=ref, rule_id=row.rule_id, anchor_kind=EventKind(kind), anchor_on=anchor_on,
-                           due=row.due_on, due_at=row.due_at, state=Status(row.state), closed_on=row.closed_on,
-                           informational=row.informational)
-            for row, ref, kind, anchor_on in rows]
+    return await read_deadlines(session, query)

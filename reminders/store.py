@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reminders.clock import end_of_day
@@ -148,13 +148,24 @@ async def list_deadlines(session: AsyncSession, reference: str | None = None) ->
     Raises:
         RefusedReference, UnknownCase: as get_case, when a reference is given.
     """
-    query = (select(DeadlineRecord, CaseRecord.reference, CaseEventRecord.kind, CaseEventRecord.occurred_on)
-             .join(CaseRecord, CaseRecord.id == DeadlineRecord.case_id)
-             .join(CaseEventRecord, CaseEventRecord.id == DeadlineRecord.anchor_event_id)
-             .order_by(DeadlineRecord.due_on, CaseRecord.reference, DeadlineRecord.id))
+    query = deadlines_query()
     if reference is not None:
         case = await get_case(session, reference)
         query = query.where(DeadlineRecord.case_id == case.id)
+    return await read_deadlines(session, query)
+
+
+def deadlines_query() -> Select[DeadlineRecord, str, str, date]:
+    """The stored deadlines with their case reference and anchor event, by due day (add filters to it)."""
+    return (select(DeadlineRecord, CaseRecord.reference, CaseEventRecord.kind, CaseEventRecord.occurred_on)
+            .join(CaseRecord, CaseRecord.id == DeadlineRecord.case_id)
+            .join(CaseEventRecord, CaseEventRecord.id == DeadlineRecord.anchor_event_id)
+            .order_by(DeadlineRecord.due_on, CaseRecord.reference, DeadlineRecord.id))
+
+
+async def read_deadlines(session: AsyncSession,
+                         query: Select[DeadlineRecord, str, str, date]) -> list[StoredDeadline]:
+    """Run a deadlines_query() and return its rows as StoredDeadline."""
     rows = (await session.execute(query)).all()
     return [StoredDeadline(case=ref, rule_id=row.rule_id, anchor_kind=EventKind(kind), anchor_on=anchor_on,
                            due=row.due_on, due_at=row.due_at, state=Status(row.state), closed_on=row.closed_on,

@@ -10,15 +10,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from collections import Counter
 from typing import Any, Sequence
 
 import numpy as np
 
 from nlu.errors import ModelError
-from nlu.features import features
+from nlu.features import char_grams, features
+from nlu.normalize import clean, fold, tokens
 
 MODEL_FORMAT = 1
 _ZERO_ROW = np.zeros(0)
+# Words whose n-gram indices are kept (a bounded dict: a flood of random words cannot grow it further).
+GRAM_CACHE_SIZE = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,7 @@ class IntentClassifier:
     def __init__(self, vocabulary: list[str], idf: np.ndarray, weights: np.ndarray, bias: np.ndarray,
                  intents: list[str]) -> None:
         self._index = {feature: i for i, feature in enumerate(vocabulary)}
+        self._gram_cache: dict[str, tuple[int, ...]] = {}
         self._vocabulary = vocabulary
         self._idf = idf.astype(np.float64)
         self._weights = weights.astype(np.float64)  # features × intents, so a row gather is cheap
@@ -49,14 +54,47 @@ class IntentClassifier:
         self.intents = list(intents)
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return (feature indices, l2-normalised TF-IDF values) of one sentence."""
+        """Return (feature indices, l2-normalised TF-IDF values) of one sentence.
+
+        The same vector as `reference_vector`, without building feature strings for the character
+        n-grams: each word's n-gram indices in the vocabulary are cached (tests prove them equal).
+        """
         index = self._index
-        pairs = [(index[f], n) for f, n in features(text).items() if f in index]
+        counts: Counter[int] = Counter()
+        stems = tokens(text)
+        for found in (index.get("w:" + stem) for stem in stems):
+            if found is not None:
+                counts[found] += 1
+        for found in (index.get("b:" + left + "_" + right) for left, right in zip(stems, stems[1:])):
+            if found is not None:
+                counts[found] += 1
+        for word in fold(clean(text)).split():
+            known = self._word_grams(word)
+            if known:
+                counts.update(known)
+        return self._tfidf(list(counts.items()))
+
+    def reference_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The vector straight from `features` (what training saw): the definition `vector` must match."""
+        index = self._index
+        return self._tfidf([(index[f], n) for f, n in features(text).items() if f in index])
+
+    def _tfidf(self, pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
         if not pairs:
             return np.zeros(0, dtype=np.int64), _ZERO_ROW
         idx = np.array([i for i, _ in pairs], dtype=np.int64)
         values = (1.0 + np.log(np.array([n for _, n in pairs], dtype=np.float64))) * self._idf[idx]
         return idx, values / np.sqrt(values @ values)
+
+    def _word_grams(self, word: str) -> tuple[int, ...]:
+        """The vocabulary indices of one folded word's character n-grams (unknown ones dropped), cached."""
+        cached = self._gram_cache.get(word)
+        if cached is None:
+            index = self._index
+            cached = tuple(i for i in (index.get(gram) for gram in char_grams(word)) if i is not None)
+            if len(self._gram_cache) < GRAM_CACHE_SIZE:
+                self._gram_cache[word] = cached
+        return cached
 
     def predict(self, text: str, top: int = 10) -> Prediction:
         """Rank the intents for one sentence."""

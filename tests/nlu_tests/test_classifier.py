@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlu import IntentClassifier, ModelError, train
+from nlu import IntentClassifier, LocalParser, ModelError, train
 from nlu.classifier import MODEL_FORMAT, make_model
 from nlu.evaluate import score
 
@@ -96,3 +96,24 @@ def test_score_reports_precision_recall_and_confusions() -> None:
     assert by_intent["a"].precision == 1.0 and by_intent["a"].recall == 0.5
     assert by_intent["b"].precision == pytest.approx(2 / 3)
     assert report.confused == (("a", "b", 1),)
+
+
+def test_the_fast_vector_equals_the_one_training_saw(local_parser: LocalParser) -> None:
+    """`vector` skips the feature strings of character n-grams; it must give exactly `reference_vector`."""
+    import yaml
+
+    from conftest import ROOT
+    from nlu import load_training_data
+
+    model = local_parser.classifier
+    data = load_training_data(ROOT / "nlu" / "data")
+    questions = yaml.safe_load((ROOT / "tests" / "eval" / "citizen_questions.yml").read_text(encoding="utf-8"))
+    texts = [e.text for e in data.examples] + [q["text"] for q in questions["questions"]]
+    texts += ["", "???", "Ærø ØRESUND åå 29 år!!", "co-op 1.5 kr", "hvad koster det hvad koster det", "x" * 300]
+    for text in texts * 2:  # the second round reads the word cache
+        fast_idx, fast_values = model.vector(text)
+        ref_idx, ref_values = model.reference_vector(text)
+        fast = dict(zip(fast_idx.tolist(), fast_values.tolist()))
+        ref = dict(zip(ref_idx.tolist(), ref_values.tolist()))
+        assert fast.keys() == ref.keys(), text
+        assert all(fast[k] == pytest.approx(ref[k], rel=1e-12) for k in ref), text

@@ -6,46 +6,13 @@ text. Events hold a kind and a calendar day. Instants are stored in UTC and read
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Annotated
 
-from sqlalchemy import (BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, MetaData, String,
-                        UniqueConstraint, text)
-from sqlalchemy.engine import Dialect
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, MetaData, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
-# Deterministic constraint names, so later migrations can address them on SQLite and PostgreSQL alike.
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware instant stored in UTC (naive UTC on SQLite) and always read back aware."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Convert an aware instant to UTC; refuse a naive one."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("a naive datetime cannot be stored: give it a time zone")
-        utc = value.astimezone(timezone.utc)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        """Read an instant back as aware UTC."""
-        if value is None:
-            return None
-        moment: datetime = value
-        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+from knowledge.storage_types import NAMING, UtcDateTime
 
 
 class Base(DeclarativeBase):

@@ -9,56 +9,23 @@ only row of `provider_catalogue` (id = 1): its presence means a catalogue was lo
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Any
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, DateTime, Integer, MetaData, String, Text
-from sqlalchemy.engine import Dialect
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
-# The same deterministic constraint names as reminders.models.NAMING.
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from knowledge.storage_types import NAMING, UtcDateTime
 
 # Column lengths; the importer refuses longer values with a message instead of a database error.
 ID_LENGTH, NAME_LENGTH, MUNICIPALITY_LENGTH, ADDRESS_LENGTH, PHONE_LENGTH, PORTAL_LENGTH = 64, 200, 80, 300, 40, 40
 SOURCE_LENGTH = 255
 
 
-class _UtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware instant stored in UTC (naive UTC on SQLite) and always read back aware."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Convert an aware instant to UTC; refuse a naive one."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("a naive datetime cannot be stored: give it a time zone")
-        utc = value.astimezone(timezone.utc)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        """Read an instant back as aware UTC."""
-        if value is None:
-            return None
-        moment: datetime = value
-        return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-
-
 class Base(DeclarativeBase):
     """Declarative base of the provider catalogue tables."""
 
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: _UtcDateTime(), date: Date()}
+    type_annotation_map = {datetime: UtcDateTime(), date: Date()}
 
 
 class ProviderRow(Base):

@@ -1,7 +1,7 @@
 """Caseworkers, pseudonymous cases, case events, deadlines and reminders (issue 4).
 
 Cases hold a pseudonymous reference only; events a kind and a calendar day. Instants are UTC.
-Constraint names follow reminders.models.NAMING.
+Constraint names follow knowledge.storage_types.NAMING.
 
 Revision ID: 0002
 Revises: 0001

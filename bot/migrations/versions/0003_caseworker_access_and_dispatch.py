@@ -2,7 +2,7 @@
 
 Caseworkers get a language (da/en) for their pings.
 
-Invite and team codes are stored as SHA-256 hashes only. Constraint names follow reminders.models.NAMING.
+Invite and team codes are stored as SHA-256 hashes only. Constraint names follow knowledge.storage_types.NAMING.
 
 Revision ID: 0003
 Revises: 0002

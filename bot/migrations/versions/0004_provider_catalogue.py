@@ -2,7 +2,7 @@
 
 Sets, lists and prices are JSON columns; enum values are plain strings checked by the importer.
 The sample catalogue is loaded by bot.storage.open_database, not here: a migration stays the same
-while the sample file changes. Constraint names follow knowledge.providers.models.NAMING.
+while the sample file changes. Constraint names follow knowledge.storage_types.NAMING.
 
 Revision ID: 0004
 Revises: 0003

@@ -5,7 +5,6 @@ every offer type, target group and region, the real primary provider, fictional 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,26 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.check import check_content
 from bot.config import Settings
 from bot.storage import open_database
+from fakes.databases import database_url, sessions  # noqa: F401 (fixtures)
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from fakes.providers import generate_catalogue
 from knowledge.providers import (SAMPLE_CATALOGUE, OfferType, Ownership, Region, TargetGroup, catalogue_info,
                                  load_providers, read_catalogue, replace_catalogue)
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A new, migrated database (as `stifinder` opens it) on a SQLite file or on PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'providers.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    engine, factory = await open_database(url)
-    try:
-        yield factory
-    finally:
-        await engine.dispose()
 
 
 async def test_a_new_database_starts_with_the_sample_catalogue(sessions: async_sessionmaker[AsyncSession]) -> None:

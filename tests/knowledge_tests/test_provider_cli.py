@@ -7,35 +7,18 @@ import csv
 import io
 import json
 import os
-import subprocess
-import sys
 from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from fakes.cli import Cli
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from fakes.providers import generate_catalogue
 from knowledge.providers import Provider, to_csv
 
-STIFINDER = [sys.executable, "-m", "bot.cli"]
-
-
-class Cli:
-    """Runs the command line against one database."""
-
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-
-    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "STIFINDER_SECRET": "test-secret", "STIFINDER_DATABASE_URL": self.database_url}
-        return subprocess.run([*STIFINDER, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-
-    def ok(self, *args: str) -> str:
-        result = self(*args)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+class ProviderCli(Cli):
+    """The command line, with a shortcut for the listed catalogue."""
 
     def catalogue(self) -> dict[str, object]:
         listed: dict[str, object] = json.loads(self.ok("providers", "list", "--json"))
@@ -43,8 +26,8 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    return Cli(f"sqlite+aiosqlite:///{tmp_path / 'providers.db'}")
+def cli(tmp_path: Path) -> ProviderCli:
+    return ProviderCli(f"sqlite+aiosqlite:///{tmp_path / 'providers.db'}")
 
 
 def write(path: Path, providers: list[Provider]) -> Path:
@@ -52,7 +35,7 @@ def write(path: Path, providers: list[Provider]) -> Path:
     return path
 
 
-def test_a_new_database_lists_the_sample_and_says_it_is_sample_data(cli: Cli) -> None:
+def test_a_new_database_lists_the_sample_and_says_it_is_sample_data(cli: ProviderCli) -> None:
     lines = cli.ok("providers", "list").splitlines()
     assert lines[0].startswith("Katalog: sample_catalogue.yml – EKSEMPELDATA")
     assert lines[1].split() == ["id", "navn", "tilbud", "region", "ventetid", "telefon"]
@@ -65,7 +48,7 @@ def test_a_new_database_lists_the_sample_and_says_it_is_sample_data(cli: Cli) ->
     assert all(set(p) == {f.name for f in fields(Provider)} for p in providers)
 
 
-def test_a_bad_file_is_refused_whole_with_every_problem_on_stderr(cli: Cli, tmp_path: Path) -> None:
+def test_a_bad_file_is_refused_whole_with_every_problem_on_stderr(cli: ProviderCli, tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(to_csv(generate_catalogue(4, seed=5)))))
     header = rows[0]
     rows[2][header.index("age_min")] = "atten"
@@ -85,7 +68,7 @@ def test_a_bad_file_is_refused_whole_with_every_problem_on_stderr(cli: Cli, tmp_
     assert isinstance(about, dict) and about["is_sample"] is True  # nothing was imported
 
 
-def test_a_file_from_excel_in_windows_1252_is_refused_with_a_hint(cli: Cli, tmp_path: Path) -> None:
+def test_a_file_from_excel_in_windows_1252_is_refused_with_a_hint(cli: ProviderCli, tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes(to_csv(generate_catalogue(3, seed=5)).encode("cp1252"))  # provider 0 is in Brønderslev
     result = cli("providers", "import", str(path))
@@ -93,13 +76,13 @@ def test_a_file_from_excel_in_windows_1252_is_refused_with_a_hint(cli: Cli, tmp_
     assert "linje 2: filen er ikke UTF-8" in result.stderr and "CSV UTF-8" in result.stderr
 
 
-def test_a_missing_file_is_refused(cli: Cli, tmp_path: Path) -> None:
+def test_a_missing_file_is_refused(cli: ProviderCli, tmp_path: Path) -> None:
     result = cli("providers", "import", str(tmp_path / "findes-ikke.yml"))
     assert result.returncode == 1
     assert result.stderr.splitlines()[1].startswith("  kan ikke læse filen")
 
 
-def test_a_dry_run_checks_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+def test_a_dry_run_checks_and_changes_nothing(cli: ProviderCli, tmp_path: Path) -> None:
     path = write(tmp_path / "kommune.csv", generate_catalogue(12, seed=8))
     assert cli.ok("providers", "import", "--dry-run", str(path)).strip() == \
         "kommune.csv er i orden: 12 udbydere; intet er importeret (--dry-run)"
@@ -107,7 +90,7 @@ def test_a_dry_run_checks_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
     assert isinstance(about, dict) and about["source"] == "sample_catalogue.yml"
 
 
-def test_import_replaces_the_sample_and_export_import_round_trips(cli: Cli, tmp_path: Path) -> None:
+def test_import_replaces_the_sample_and_export_import_round_trips(cli: ProviderCli, tmp_path: Path) -> None:
     providers = generate_catalogue(30, seed=9)
     path = write(tmp_path / "kommune.csv", providers)
     assert cli.ok("providers", "import", str(path)).strip() == "importerede 30 udbydere fra kommune.csv"
@@ -124,7 +107,7 @@ def test_import_replaces_the_sample_and_export_import_round_trips(cli: Cli, tmp_
         assert cli.catalogue()["providers"] == first["providers"]
 
 
-def test_the_sample_exported_as_yaml_is_imported_as_sample_data(cli: Cli, tmp_path: Path) -> None:
+def test_the_sample_exported_as_yaml_is_imported_as_sample_data(cli: ProviderCli, tmp_path: Path) -> None:
     cli.ok("providers", "export", str(tmp_path / "eksempel.yml"))
     assert cli.ok("providers", "import", str(tmp_path / "eksempel.yml")).strip() == \
         "importerede 26 udbydere fra eksempel.yml (eksempeldata)"
@@ -133,7 +116,7 @@ def test_the_sample_exported_as_yaml_is_imported_as_sample_data(cli: Cli, tmp_pa
 
 
 def test_import_and_list_on_postgresql(postgres_url: str, tmp_path: Path) -> None:  # noqa: F811 (fixture)
-    cli = Cli(postgres_url)
+    cli = ProviderCli(postgres_url)
     providers = generate_catalogue(20, seed=4)
     cli.ok("providers", "import", str(write(tmp_path / "kommune.csv", providers)))
     listed = cli.catalogue()["providers"]

@@ -4,44 +4,15 @@ models, these tables included, is tests/reminders_tests/test_reminder_migrations
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, inspect, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
 
-from bot.storage import LATEST_REVISION, MIGRATIONS, create_engine, current_revision, open_database
+from bot.storage import LATEST_REVISION, create_engine, current_revision, open_database
+from fakes.databases import alembic, empty_database, tables  # noqa: F401 (fixture)
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from knowledge.providers import catalogue_info, load_providers
 
 PROVIDER_TABLES = {"providers", "provider_catalogue"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-async def alembic(engine: AsyncEngine, action: str, revision: str) -> None:
-    """Run `alembic upgrade|downgrade REVISION` on the engine, as bot.storage.migrate does."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    async with engine.begin() as conn:
-        def run(sync_conn: Connection) -> None:
-            config.attributes["connection"] = sync_conn
-            getattr(command, action)(config, revision)
-
-        await conn.run_sync(run)
-
-
-async def tables(engine: AsyncEngine) -> set[str]:
-    async with engine.connect() as conn:
-        return set(await conn.run_sync(lambda sync_conn: inspect(sync_conn).get_table_names()))
 
 
 async def test_a_0003_database_gets_the_catalogue_and_the_sample_when_opened(empty_database: str) -> None:

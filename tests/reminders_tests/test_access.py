@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage import open_database
+from fakes.databases import database_url_with_memory as database_url, sessions  # noqa: F401 (fixtures)
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from reminders import (CaseRecord, CaseworkerRecord, DeadlineRecord, ReminderRecord, EventKind, InviteRecord, TeamChatRecord, UnknownCase,
                        UnknownCaseworker, add_case, add_event, load_rules, refresh_deadlines)
@@ -23,25 +21,6 @@ from reminders.closing import close_case
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 TTL = timedelta(hours=72)
 RULES = load_rules()
-
-
-@pytest.fixture(params=["sqlite-file", "sqlite-memory", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite-file":
-        return f"sqlite+aiosqlite:///{tmp_path / 'stifinder.db'}"
-    if request.param == "sqlite-memory":
-        return "sqlite+aiosqlite://"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine, factory = await open_database(database_url)
-    try:
-        yield factory
-    finally:
-        await engine.dispose()
 
 
 async def test_an_invite_stores_only_the_hash_and_registers_once(sessions: async_sessionmaker[AsyncSession]) -> None:

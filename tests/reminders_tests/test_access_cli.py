@@ -7,35 +7,22 @@ import asyncio
 import json
 import os
 import re
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.storage import open_database
-from conftest import ROOT
+from fakes.cli import Cli
 from reminders.access import redeem_invite
 
-STIFINDER = [sys.executable, "-m", "bot.cli"]
 pytestmark = pytest.mark.slow  # a dozen real processes, about 30 s
 LINK = re.compile(r"^https://t\.me/stifinder_kommune_bot\?start=([A-Za-z0-9_-]{22})$", re.MULTILINE)
 
 
-class Cli:
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-
-    def __call__(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-        environ = {key: value for key, value in os.environ.items() if key != "TELEGRAM_BOT_USERNAME"}
-        environ |= {"STIFINDER_SECRET": "test-secret", "STIFINDER_DATABASE_URL": self.database_url, **env}
-        return subprocess.run([*STIFINDER, *args], capture_output=True, text=True, cwd=ROOT, env=environ, timeout=120)
-
-
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
-    return Cli(f"sqlite+aiosqlite:///{tmp_path / 'access.db'}")
+    return Cli(f"sqlite+aiosqlite:///{tmp_path / 'access.db'}", drop_env=("TELEGRAM_BOT_USERNAME",))
 
 
 def redeem(cli: Cli, code: str, user_id: int) -> str:

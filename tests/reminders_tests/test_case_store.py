@@ -3,43 +3,20 @@ server started by the test suite. The same tests run on each."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage import open_database
+from fakes.databases import database_url_with_memory as database_url, sessions  # noqa: F401 (fixtures)
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from reminders import (CaseRecord, DeadlineRecord, DuplicateCase, EventKind, RefusedReference, Status, UnknownCase,
-                       UnknownCaseworker, add_case, add_caseworker, add_event, add_reminder, due_reminders,
-                       end_of_day, get_case, list_deadlines, load_rules, refresh_deadlines)
+                       UnknownCaseworker, add_case, add_caseworker, add_event, add_reminder, due_reminders, get_case,
+                       list_deadlines, load_rules, refresh_deadlines)
 
 RULES = load_rules()
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(params=["sqlite-file", "sqlite-memory", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh database of each kind: SQLite migrated by Alembic, SQLite in memory, PostgreSQL migrated."""
-    if request.param == "sqlite-file":
-        return f"sqlite+aiosqlite:///{tmp_path / 'stifinder.db'}"
-    if request.param == "sqlite-memory":
-        return "sqlite+aiosqlite://"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A session factory on the database."""
-    engine, factory = await open_database(database_url)
-    try:
-        yield factory
-    finally:
-        await engine.dispose()
 
 
 async def record(session: AsyncSession, case: CaseRecord, kind: str, day: str) -> None:

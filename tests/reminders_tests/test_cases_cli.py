@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,33 +13,9 @@ import pytest
 
 from bot.storage import open_database
 from conftest import ROOT
+from fakes.cli import Cli
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from reminders import add_caseworker
-
-STIFINDER = [sys.executable, "-m", "bot.cli"]
-
-
-class Cli:
-    """Runs the command line against one database."""
-
-    def __init__(self, database_url: str) -> None:
-        self.database_url = database_url
-
-    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "STIFINDER_SECRET": "test-secret", "STIFINDER_DATABASE_URL": self.database_url}
-        return subprocess.run([*STIFINDER, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-
-    def ok(self, *args: str) -> str:
-        result = self(*args)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def refused(self, *args: str) -> str:
-        result = self(*args)
-        assert result.returncode == 2, (result.stdout, result.stderr)
-        assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, result.stderr
-        return result.stderr.strip()
-
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:

@@ -6,22 +6,18 @@ the daily digest."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage import open_database
 from fakes.clock import FixedClock
 from fakes.notifier import FakeNotifier
+from fakes.databases import database_url, sessions  # noqa: F401 (fixtures)
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from reminders import (COPENHAGEN, CaseworkerRecord, DeadlineRecord, DigestRecord, EventKind, ReminderRecord,
                        add_case, add_caseworker, add_event, load_rules, refresh_deadlines)
-from reminders.digest import Digest
-from reminders.dispatch import DispatchSettings, Dispatcher, Ping, TryLater, Unreachable
+from reminders.dispatch import DispatchSettings, Dispatcher, TryLater, Unreachable
 from reminders.planner import ReminderPolicy
 
 RULES = load_rules()
@@ -32,17 +28,6 @@ SETTINGS = DispatchSettings(first_backoff=timedelta(seconds=30), max_backoff=tim
 
 def local(day: str, hour: int = 8, minute: int = 0) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(hour, minute), tzinfo=COPENHAGEN).astimezone(timezone.utc)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = (f"sqlite+aiosqlite:///{tmp_path / 'dispatch.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
-    engine, factory = await open_database(url)
-    try:
-        yield factory
-    finally:
-        await engine.dispose()
 
 
 async def open_case(sessions: async_sessionmaker[AsyncSession], reference: str, henvendelse: str,

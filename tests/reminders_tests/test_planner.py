@@ -4,15 +4,13 @@ deadlines replanning them (on SQLite and a real PostgreSQL 15)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage import open_database
+from fakes.databases import database_url, sessions  # noqa: F401 (fixtures)
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from reminders import (COPENHAGEN, CaseRecord, DeadlineRecord, EventKind, ReminderRecord, add_case, add_event,
                        load_rules, refresh_deadlines)
@@ -115,17 +113,6 @@ def test_instant_of_gives_each_slot_its_configured_time() -> None:
 
 
 # -- in the database ---------------------------------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    url = (f"sqlite+aiosqlite:///{tmp_path / 'plan.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
-    engine, factory = await open_database(url)
-    try:
-        yield factory
-    finally:
-        await engine.dispose()
 
 
 async def slots(session: AsyncSession, sent: bool | None = None) -> dict[str, datetime]:

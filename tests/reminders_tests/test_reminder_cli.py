@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -16,56 +14,42 @@ import yaml
 from bot.config import ConfigError, Settings, load_settings
 from bot.reminders_config import load_reminders_config
 from conftest import ROOT
+from fakes.cli import Cli
+from fakes.databases import database_url  # noqa: F401 (fixture)
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 
-STIFINDER = [sys.executable, "-m", "bot.cli"]
 
-
-def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STIFINDER_SECRET": "test-secret", "STIFINDER_DATABASE_URL": database_url}
-    env.pop("STIFINDER_CONFIG", None)
-    return subprocess.run([*STIFINDER, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
-
-
-def ok(database_url: str, *args: str) -> str:
-    result = run(database_url, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'due.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
+def cli(database_url: str) -> Cli:
+    """The command line on the database, with the repository's config.yml (STIFINDER_CONFIG unset)."""
+    return Cli(database_url, drop_env=("STIFINDER_CONFIG",))
 
 
 def test_reminders_due_lists_what_would_be_sent_and_changes_nothing(database_url: str) -> None:
-    ok(database_url, "cases", "add", "S-14")
-    ok(database_url, "cases", "event", "S-14", "henvendelse", "--date", "2026-11-20")  # due 4 December
-    ok(database_url, "cases", "add", "S-15")
-    ok(database_url, "cases", "event", "S-15", "afgoerelse_sendt", "--date", "2026-11-20")  # informational only
+    admin = cli(database_url)
+    admin.ok("cases", "add", "S-14")
+    admin.ok("cases", "event", "S-14", "henvendelse", "--date", "2026-11-20")  # due 4 December
+    admin.ok("cases", "add", "S-15")
+    admin.ok("cases", "event", "S-15", "afgoerelse_sendt", "--date", "2026-11-20")  # informational only
 
-    due = json.loads(ok(database_url, "reminders", "due", "--at", "2026-11-25T08:00", "--json"))
+    due = json.loads(admin.ok("reminders", "due", "--at", "2026-11-25T08:00", "--json"))
     assert due == [{"case": "S-14", "rule": "behandlingsgaranti", "slot": "before-7",
                     "due_at": "2026-11-25T08:00:00+01:00", "deadline_due": "2026-12-04", "caseworker": None,
                     "registered": False}]
-    assert json.loads(ok(database_url, "reminders", "due", "--at", "2026-11-25T07:59", "--json")) == []
+    assert json.loads(admin.ok("reminders", "due", "--at", "2026-11-25T07:59", "--json")) == []
     # Down for days: one overdue ping per deadline, not a burst.
-    late = json.loads(ok(database_url, "reminders", "due", "--at", "2026-12-10T09:00+01:00", "--json"))
+    late = json.loads(admin.ok("reminders", "due", "--at", "2026-12-10T09:00+01:00", "--json"))
     assert [(d["slot"], d["due_at"]) for d in late] == [("overdue-2026-12-10", "2026-12-10T08:00:00+01:00")]
     # A dry run: the first question still has the same answer.
-    assert json.loads(ok(database_url, "reminders", "due", "--at", "2026-11-25T08:00", "--json")) == due
-    text = ok(database_url, "reminders", "due", "--at", "2026-11-25T08:00")
+    assert json.loads(admin.ok("reminders", "due", "--at", "2026-11-25T08:00", "--json")) == due
+    text = admin.ok("reminders", "due", "--at", "2026-11-25T08:00")
     assert "S-14  behandlingsgaranti  before-7" in text
 
-    ok(database_url, "cases", "event", "S-14", "behandling_startet", "--date", "2026-11-23")
-    assert ok(database_url, "reminders", "due", "--at", "2026-12-10T09:00").strip() == "no reminders due"
+    admin.ok("cases", "event", "S-14", "behandling_startet", "--date", "2026-11-23")
+    assert admin.ok("reminders", "due", "--at", "2026-12-10T09:00").strip() == "no reminders due"
 
 
 def test_a_bad_instant_is_one_line(tmp_path: Path) -> None:
-    result = run(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", "reminders", "due", "--at", "tomorrow")
+    result = cli(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")("reminders", "due", "--at", "tomorrow")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1 and "--at" in result.stderr
 
 

@@ -4,47 +4,18 @@ ORM models exactly, 0002 goes down and up again, and an 0001 database keeps its 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
-import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, text
 
-from bot.storage import LATEST_REVISION, MIGRATIONS, create_engine, current_revision, migrate, model_metadata
+from bot.storage import LATEST_REVISION, create_engine, current_revision, migrate, model_metadata
+from fakes.databases import alembic, empty_database, tables  # noqa: F401 (fixture)
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 
 REMINDER_TABLES = {"caseworkers", "cases", "case_events", "deadlines", "reminders", "reminder_digests",
                    "caseworker_invites", "team_chats"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
-
-async def alembic(engine: AsyncEngine, action: str, revision: str) -> None:
-    """Run `alembic upgrade|downgrade REVISION` on the engine, as bot.storage.migrate does."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    async with engine.begin() as conn:
-        def run(sync_conn: Connection) -> None:
-            config.attributes["connection"] = sync_conn
-            getattr(command, action)(config, revision)
-
-        await conn.run_sync(run)
-
-
-async def tables(engine: AsyncEngine) -> set[str]:
-    async with engine.connect() as conn:
-        return set(await conn.run_sync(lambda sync_conn: inspect(sync_conn).get_table_names()))
 
 
 async def test_upgrade_head_builds_exactly_the_models(empty_database: str) -> None:

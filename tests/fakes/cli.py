@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STIFINDER = [sys.executable, "-m", "bot.cli"]
 
-__all__ = ["Cli", "STIFINDER"]
+__all__ = ["Cli", "STIFINDER", "processes"]
 
 
 class Cli:
@@ -38,3 +42,14 @@ class Cli:
         assert result.returncode == 2, (result.stdout, result.stderr)
         assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, result.stderr
         return result.stderr.strip()
+
+
+@pytest.fixture
+async def processes() -> AsyncIterator[list[asyncio.subprocess.Process]]:
+    """Processes a test starts (`stifinder run` ...): any still running at the end are killed."""
+    started: list[asyncio.subprocess.Process] = []
+    yield started
+    for process in started:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

@@ -14,7 +14,6 @@ import re
 import signal
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from sqlalchemy import select
 
 from bot.storage import open_database
 from conftest import ROOT
+from fakes.cli import processes  # noqa: F401 (fixture)
 from fakes.bot_api import FakeBotApi, Fault
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixtures)
@@ -95,16 +95,6 @@ def delivered(fake: FakeBotApi) -> Counter[int]:
 async def run(env: dict[str, str]) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", cwd=ROOT, env=env,
                                                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-
-
-@pytest.fixture
-async def processes() -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    started: list[asyncio.subprocess.Process] = []
-    yield started
-    for process in started:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

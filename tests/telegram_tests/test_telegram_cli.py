@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from bot.telegram_app import serve
 from bot.telegram_config import WebhookSettings, load_telegram_settings, webhook_secret
 from conftest import ROOT
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixtures)
+from fakes.cli import processes  # noqa: F401 (fixture)
 from fakes.bot_api import FakeBotApi
 from fakes.telegram_people import Person
 
@@ -75,20 +75,10 @@ async def stop(process: asyncio.subprocess.Process) -> tuple[int, str]:
     return int(process.returncode or 0), stderr.decode()
 
 
-@pytest.fixture
-async def process_guard() -> AsyncIterator[list[asyncio.subprocess.Process]]:
-    started: list[asyncio.subprocess.Process] = []
-    yield started
-    for process in started:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-
-
 async def test_run_polls_answers_and_stops_cleanly_on_sigterm(
-        fake: FakeBotApi, tmp_path: Path, process_guard: list[asyncio.subprocess.Process]) -> None:
+        fake: FakeBotApi, tmp_path: Path, processes: list[asyncio.subprocess.Process]) -> None:
     process = await start(environment(tmp_path, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_BASE_URL=fake.base_url))
-    process_guard.append(process)
+    processes.append(process)
     await fake.wait_for(lambda: len(fake.calls("setMyCommands")) == 2 and bool(fake.calls("deleteWebhook")),
                         START_TIMEOUT)
     citizen = Person(fake, 3003)
@@ -106,7 +96,7 @@ def free_port() -> int:
 
 
 async def test_webhook_mode_checks_telegrams_secret_token(
-        fake: FakeBotApi, tmp_path: Path, process_guard: list[asyncio.subprocess.Process]) -> None:
+        fake: FakeBotApi, tmp_path: Path, processes: list[asyncio.subprocess.Process]) -> None:
     port = free_port()
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     config["nlu"]["cache_dir"] = str(ROOT / "var" / "nlu")
@@ -117,7 +107,7 @@ async def test_webhook_mode_checks_telegrams_secret_token(
     env = environment(tmp_path, STIFINDER_CONFIG=str(path), TELEGRAM_BOT_TOKEN=fake.token,
                       TELEGRAM_BASE_URL=fake.base_url, TELEGRAM_WEBHOOK_SECRET="hook-secret_123")
     process = await start(env)
-    process_guard.append(process)
+    processes.append(process)
     await fake.wait_for(lambda: bool(fake.webhook.get("url")), START_TIMEOUT)
     assert fake.webhook["secret_token"] == "hook-secret_123"
 

@@ -19,7 +19,7 @@ from dialogs import flows, router
 from dialogs.context import Deps, Turn
 from dialogs.replies import Renderer
 from dialogs.turn import Incoming, Reply, Response, State
-from nlu import Entity, Parse, Parser, detect_language, mask_cpr
+from nlu import Entity, Parse, Parser, detect_language, mask_cpr, without_cpr
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,8 @@ class DialogEngine:
     async def _respond(self, incoming: Incoming, state: State) -> tuple[Response, bool]:
         deps = self._deps
         text, had_cpr = mask_cpr(incoming.text.strip())
+        if had_cpr:  # refuse the number, and answer what else was asked ("mit cpr er …, hvad koster det?")
+            text = without_cpr(text)
         lang = self._language(incoming, text, state)
         prefix = [Reply("utter_cpr_refused")] if had_cpr else []
 

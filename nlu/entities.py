@@ -82,6 +82,20 @@ def mask_cpr(text: str) -> tuple[str, bool]:
     return text, bool(spans)
 
 
+_CPR_MENTION = re.compile(
+    r"(?:\b(?:mit|min|my|her\s+er)\s+)?\b(?:cpr|personnummer|personal\s+number)"
+    r"(?:[-\s]?(?:nr\.?|nummer|number))?(?:\s+(?:er|is))?\s*:?\s*" + re.escape(CPR_MASK)
+    + r"|" + re.escape(CPR_MASK), re.IGNORECASE)
+
+
+def without_cpr(masked: str) -> str:
+    """Drop masked CPR numbers and the words that announce them ("mit cpr er [CPR]"), for the classifier.
+
+    What is left is the question itself: "mit cpr er [CPR], hvad koster det?" → ", hvad koster det?".
+    """
+    return " ".join(_CPR_MENTION.sub(" ", masked).split())
+
+
 def _valid_date(day: int, month: int, year: int) -> bool:
     for century in (1900, 2000):
         try:

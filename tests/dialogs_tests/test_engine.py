@@ -189,3 +189,18 @@ async def test_the_conversation_state_round_trips_on_postgresql(deps: Deps, loca
         assert (await engine.state_of("pg-conversation", chat.at)).lang is None
     finally:
         await database.dispose()
+
+
+@pytest.mark.parametrize("text", ["mit cpr er 010190-1234, hvad koster det?",
+                                  "hvad koster det? mit cpr-nummer er 0101901234",
+                                  "cpr 010190-1234 hvad koster behandlingen"])
+async def test_a_cpr_number_is_refused_and_the_question_still_answered(chat: Chat, text: str) -> None:
+    response = await chat.say(text)
+    assert response.keys[0] == "utter_cpr_refused"
+    assert response.intent == "faq/treatment_cost"
+    assert "010190" not in response.text and "gratis" in response.text
+
+
+async def test_only_a_cpr_number_is_refused_and_asks_for_the_question(chat: Chat) -> None:
+    response = await chat.say("010190-1234")
+    assert response.keys == ["utter_cpr_refused", "utter_empty"]

@@ -86,3 +86,17 @@ def test_not_cpr(text: str) -> None:
 ])
 def test_language(text: str, lang: str | None) -> None:
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("text, left", [
+    ("mit cpr er [CPR], hvad koster det?", ", hvad koster det?"),
+    ("hvad koster det? mit cpr-nummer er [CPR]", "hvad koster det?"),
+    ("CPR-nr.: [CPR]", ""),
+    ("my personal number is [CPR] how long do I wait", "how long do I wait"),
+    ("[CPR] [CPR] hej", "hej"),
+    ("hvad er et cpr-nummer?", "hvad er et cpr-nummer?"),
+])
+def test_without_cpr_keeps_only_the_question(text: str, left: str) -> None:
+    from nlu import without_cpr
+
+    assert without_cpr(text) == left

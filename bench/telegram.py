@@ -37,6 +37,7 @@ from telegram.ext import AIORateLimiter  # noqa: E402
 from bot.config import Secret, load_settings  # noqa: E402
 from bot.storage import open_database  # noqa: E402
 from bot.telegram_config import TelegramSettings  # noqa: E402
+from bot.telegram_staff import build_staff  # noqa: E402
 from bot.wiring import App, build_retriever  # noqa: E402
 from dialogs import Deps, DialogEngine, Incoming, Response, load_safety  # noqa: E402
 from fakes.bot_api import FakeBotApi  # noqa: E402
@@ -130,14 +131,16 @@ async def run(args: argparse.Namespace) -> None:
         fake = FakeBotApi()
         await fake.start()
         unlimited = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
-        bot = await start_bot(fake, app, SETTINGS, rate_limiter=unlimited)
+        # As `stifinder run` builds it: the caseworker handlers run first and see every private message.
+        staff = None if args.citizen_only else build_staff(load_settings(ROOT / "config.yml", environ={}), app.database)
+        bot = await start_bot(fake, app, SETTINGS, rate_limiter=unlimited, staff=staff)
         try:
             await latency(bot, parser, turns, 20)  # warm-up
             timings = await latency(bot, parser, turns, args.messages)
             free = await throughput(bot, args.burst, args.chats)
         finally:
             await stop_bot(bot)
-        bot = await start_bot(fake, app, SETTINGS)  # the production rate limiter
+        bot = await start_bot(fake, app, SETTINGS, staff=staff)  # the production rate limiter
         try:
             limited = await throughput(bot, args.limited_burst, args.chats)
         finally:
@@ -152,7 +155,8 @@ def table(timings: dict[str, list[float]], free: float, limited: float, args: ar
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
-    lines = [f"Telegram round trip: fake Bot API (127.0.0.1) → PTB 22.8 → TelegramChannel → DialogEngine → reply",
+    handlers = "TelegramChannel" if args.citizen_only else "caseworker handlers → TelegramChannel"
+    lines = [f"Telegram round trip: fake Bot API (127.0.0.1) → PTB 22.8 → {handlers} → DialogEngine → reply",
              f"SQLite {args.database}; latency over {args.messages} messages sent one at a time (after 20 warm-up)",
              "", f"| {'per message (ms)':<24} | {'p50':>7} | {'p99':>7} | {'mean':>7} |",
              f"|{'-' * 26}|{'-' * 9}|{'-' * 9}|{'-' * 9}|"]
@@ -172,6 +176,8 @@ def main() -> None:
     parser.add_argument("--limited-burst", type=int, default=300)
     parser.add_argument("--chats", type=int, default=100)
     parser.add_argument("--database", choices=("file", "memory"), default="file")
+    parser.add_argument("--citizen-only", action="store_true",
+                        help="without the caseworker handlers (as measured before session 7)")
     logging.basicConfig(level=logging.WARNING)
     asyncio.run(run(parser.parse_args()))
 

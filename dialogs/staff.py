@@ -12,7 +12,9 @@ Provider questions are answered by a `ProviderAnswers` (dialogs/provider_desk.py
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -42,6 +44,7 @@ HELP_COMMANDS = ("hjaelp", "hjælp", "help")
 LANGUAGE_COMMANDS = ("sprog", "language")
 OFFERS = "tilbud"
 MAX_KIND_CHOICES = 3
+NOT_STAFF_CACHE_SIZE = 50_000
 # Below this confidence in "none", a sentence naming a case is offered the likeliest event kinds.
 UNSURE_NONE = 0.5
 
@@ -100,11 +103,15 @@ class StaffDesk:
         providers: answers provider questions; None until the provider desk is wired.
         tz: the municipality's time zone. Defaults to Europe/Copenhagen.
         last_case_ttl: how long a caseworker's last case is remembered (in memory). Defaults to 8 hours.
+        not_staff_ttl: how long "this Telegram user is not a caseworker" is remembered (in memory), so a
+            citizen's messages do not each cost a database query. A caseworker registered through another
+            process is recognised here after at most this long; one registered here, at once.
     """
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], language: CaseLanguage, deps: CaseDeps,
                  providers: ProviderAnswers | None = None, tz: ZoneInfo = COPENHAGEN,
-                 last_case_ttl: timedelta = timedelta(hours=8)) -> None:
+                 last_case_ttl: timedelta = timedelta(hours=8),
+                 not_staff_ttl: timedelta = timedelta(seconds=60)) -> None:
         self._sessions = sessions
         self._language = language
         self._deps = deps
@@ -112,6 +119,10 @@ class StaffDesk:
         self._tz = tz
         self._ttl = last_case_ttl
         self._last_case: dict[int, tuple[str, datetime]] = {}
+        # Keyed by a salted hash, not the Telegram id: the cache never holds a citizen's id.
+        self._not_staff: dict[bytes, float] = {}
+        self._not_staff_ttl = not_staff_ttl.total_seconds()
+        self._salt = secrets.token_bytes(16)
 
     async def handle(self, message: StaffMessage) -> Response | None:
         """Answer a staff message; None when it is not one (the citizen assistant then answers)."""
@@ -173,6 +184,7 @@ class StaffDesk:
             if caseworker is not None:
                 caseworker.language = lang
                 key = "welcome"
+                self._not_staff.pop(self._user_key(message.user_id), None)
         log.info("staff registration outcome=%s", key)
         return _response((one(key, say(lang, key)),), lang, f"staff.register.{key}")
 
@@ -348,11 +360,21 @@ class StaffDesk:
         return answer
 
     async def _who(self, user_id: int) -> _Who | None:
+        key = self._user_key(user_id)
+        now = time.monotonic()
+        if self._not_staff.get(key, 0.0) > now:
+            return None
         async with self._sessions() as session:
             record = await caseworker_by_telegram(session, user_id)
-            if record is None:
-                return None
-            return _Who(id=record.id, lang="en" if record.language == "en" else "da")
+        if record is None:
+            if len(self._not_staff) >= NOT_STAFF_CACHE_SIZE:
+                self._not_staff.clear()
+            self._not_staff[key] = now + self._not_staff_ttl
+            return None
+        return _Who(id=record.id, lang="en" if record.language == "en" else "da")
+
+    def _user_key(self, user_id: int) -> bytes:
+        return hashlib.blake2b(str(user_id).encode(), key=self._salt, digest_size=16).digest()
 
     @staticmethod
     async def _record(session: AsyncSession, who: _Who) -> CaseworkerRecord:

@@ -233,3 +233,27 @@ def test_every_staff_message_is_in_both_catalogs(lang: str) -> None:
 def test_the_english_staff_catalog_is_english() -> None:
     same = [key for key in STAFF_TEXTS if say("en", key) == say("da", key)]
     assert same == []
+
+
+async def test_a_citizen_costs_one_lookup_a_minute_and_a_new_registration_is_seen_at_once(staff: Staff) -> None:
+    """Who is not a caseworker is remembered briefly (by a salted hash), so citizens' messages skip the database."""
+    from unittest.mock import patch
+
+    import dialogs.staff as staff_module
+
+    calls = 0
+    real = staff_module.caseworker_by_telegram
+
+    async def counting(session: object, user_id: int) -> object:
+        nonlocal calls
+        calls += 1
+        return await real(session, user_id)  # type: ignore[arg-type]
+
+    with patch.object(staff_module, "caseworker_by_telegram", counting):
+        for _ in range(3):
+            assert await staff.says(7123, "hvad koster det?") is None
+        assert calls == 1
+        assert all(b"7123" not in key for key in staff.desk._not_staff)
+        await staff.register(7123)  # /start CODE from the same person: recognised at once
+        response = await staff.says(7123, "/frister")
+        assert response is not None and response.route == "staff.frister"

@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.evaluation import EVAL_DIR, load_yaml, score_questions  # noqa: E402
 from bot.storage import open_database  # noqa: E402
-from bot.wiring import build_retriever  # noqa: E402
-from dialogs import Deps, DialogEngine, load_safety  # noqa: E402
+from bot.wiring import build_retriever, build_safety  # noqa: E402
+from dialogs import Deps, DialogEngine, SafetyScreen  # noqa: E402
 from knowledge import load_standard, render  # noqa: E402
 from nlu import EntityExtractor, LocalParser, Parser, load_training_data, train_and_save  # noqa: E402
 from nlu.rasa_client import RasaParser  # noqa: E402
@@ -69,7 +69,7 @@ def eval_texts() -> list[str]:
 def make_deps(settings: Settings) -> Deps:
     standard = load_standard(settings.standard_dir, settings.municipality.standard_title)
     return Deps(standard=standard, municipality=settings.municipality,
-                retriever=build_retriever(standard, settings.nlu_data_dir), safety=load_safety(),
+                retriever=build_retriever(standard, settings.nlu_data_dir), safety=build_safety(settings),
                 threshold=settings.nlu_threshold, ttl_minutes=settings.conversation_ttl_minutes,
                 default_lang=settings.default_lang)
 
@@ -106,11 +106,29 @@ def bench_embedded(settings: Settings, deps: Deps, work: Path, parses: int) -> d
             started = time.perf_counter_ns()
             parser.parse_sync(text)
             latencies.append((time.perf_counter_ns() - started) / 1000)
+    net_p50, screen_p50 = bench_safety_net(deps.safety, texts, parses)
     cold, rss = cold_start(work)
     return {"name": "embedded (char n-grams + linear)", "passed": passed, "total": total,
+            "safety_net_p50_us": net_p50, "safety_screen_p50_us": screen_p50,
             "p50_us": percentile(latencies, 0.5), "p99_us": percentile(latencies, 0.99), "parses": len(latencies),
             "train_s": statistics.median(seconds), "start_s": cold, "rss_mb": rss,
             "start_what": "`stifinder ask` process, start to answer", "rss_what": "peak RSS of `stifinder ask`"}
+
+
+def bench_safety_net(screen: SafetyScreen, texts: list[str], parses: int) -> tuple[float, float]:
+    """What the learned net adds to a turn: p50 of the whole screen minus p50 of the patterns alone (µs)."""
+    progress(f"embedded: timing the safety screen with and without the net ({parses} each) ...")
+    for text in texts:  # warm
+        screen.screen(text)
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    while len(timings[True]) < parses:
+        for text in texts:
+            for learned in (True, False):
+                started = time.perf_counter_ns()
+                screen.screen(text, learned=learned)
+                timings[learned].append((time.perf_counter_ns() - started) / 1000)
+    with_net = percentile(timings[True], 0.5)
+    return with_net - percentile(timings[False], 0.5), with_net
 
 
 def cold_start(work: Path, runs: int = 5) -> tuple[float, float]:
@@ -299,6 +317,9 @@ def table(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
     for r in rows:
         out.append(f"{r['name']}: latency over {r['parses']} parses; cold start = {r['start_what']}; "
                    f"RSS = {r['rss_what']}")
+        if "safety_net_p50_us" in r:
+            out.append(f"safety screen per turn: p50 {r['safety_screen_p50_us']:,.0f} µs, of which the learned net "
+                       f"adds {r['safety_net_p50_us']:,.0f} µs (goal ≤ 300 µs)")
     return "\n".join(out)
 
 

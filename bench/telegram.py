@@ -38,8 +38,8 @@ from bot.config import Secret, load_settings  # noqa: E402
 from bot.storage import open_database  # noqa: E402
 from bot.telegram_config import TelegramSettings  # noqa: E402
 from bot.telegram_staff import build_staff  # noqa: E402
-from bot.wiring import App, build_retriever  # noqa: E402
-from dialogs import Deps, DialogEngine, Incoming, Response, load_safety  # noqa: E402
+from bot.wiring import App, build_retriever, build_safety  # noqa: E402
+from dialogs import Deps, DialogEngine, Incoming, Response  # noqa: E402
 from fakes.bot_api import FakeBotApi  # noqa: E402
 from fakes.telegram_harness import Harness, start_bot, stop_bot  # noqa: E402
 from knowledge import load_standard  # noqa: E402
@@ -84,7 +84,7 @@ async def build(database_url: str) -> tuple[App, TimedParser, list[float]]:
     standard = load_standard(settings.standard_dir, settings.municipality.standard_title)
     local = load_local_parser(settings.nlu_data_dir, settings.nlu_cache_dir)
     deps = Deps(standard=standard, municipality=settings.municipality,
-                retriever=build_retriever(standard, settings.nlu_data_dir), safety=load_safety(),
+                retriever=build_retriever(standard, settings.nlu_data_dir), safety=build_safety(settings),
                 threshold=settings.nlu_threshold, ttl_minutes=settings.conversation_ttl_minutes)
     parser = TimedParser(local)
     database, sessions = await open_database(database_url)

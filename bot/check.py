@@ -1,15 +1,21 @@
-"""`stifinder check`: validates all content against each other before anything runs."""
+"""`stifinder check`: validates all content against each other before anything runs.
+
+Problems fail the check; warnings (content that is valid but needs a person's attention) do not.
+"""
 
 from __future__ import annotations
 
 import string
+from datetime import date
 
 from bot.config import Settings
 from dialogs import TEXTS, load_safety, translations
 from dialogs.i18n import untranslated
+from dialogs.safety import load_thresholds
 from knowledge import ContentError, load_standard, render
 from knowledge.providers import SAMPLE_CATALOGUE, CatalogueError, read_catalogue
 from nlu import NluError, load_training_data
+from nlu.safety_net import LABELS as SAFETY_LABELS, training_examples
 from reminders import EventKind, RemindersError, load_labels, load_rules
 
 MIN_EXAMPLES = 25
@@ -29,8 +35,16 @@ def check_content(settings: Settings) -> list[str]:
         return [f"nlu: {exc}"]
     try:
         load_safety()
+        load_thresholds()
     except ContentError as exc:
         problems.append(f"safety: {exc}")
+    try:
+        safety_examples = training_examples()
+        labels = {example.intent for example in safety_examples}
+        problems += [f"safety net: no training examples for {label!r} in nlu/safety_data"
+                     for label in SAFETY_LABELS if label not in labels]
+    except NluError as exc:
+        problems.append(f"safety net: {exc}")
     try:
         load_rules()
         load_labels()
@@ -77,6 +91,24 @@ def check_content(settings: Settings) -> list[str]:
             if wanted != got:
                 problems.append(f"locale {lang}: message {key} has placeholders {sorted(got)}, expected {sorted(wanted)}")
     return problems
+
+
+def check_warnings(settings: Settings, today: date) -> list[str]:
+    """Return what a person should look at but need not block a release: numbers citizens are not given
+    because they are unverified, and a kvalitetsstandard past its revision date."""
+    municipality = settings.municipality
+    warnings = []
+    for office in municipality.unverified_offices():
+        instead = municipality.citizen_office(office.id)
+        warnings.append(f"config municipality.offices.{office.id}: {office.name} {office.phone} is marked unverified "
+                        f"(source: {office.source}), so citizens are given {instead.name} {instead.phone} instead")
+    due = municipality.standard_revision_due()
+    if today > due:
+        warnings.append(f"knowledge: the kvalitetsstandard was approved {municipality.standard_approved.isoformat()} "
+                        f"and should have been revised by {due.isoformat()} (national guidelines 2.8: at least every "
+                        "second year); check for a newer version and update the entries and "
+                        "municipality.standard_approved")
+    return warnings
 
 
 def _check_caseworker_features(settings: Settings) -> list[str]:

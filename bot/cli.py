@@ -63,7 +63,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("directory", type=Path)
     export.set_defaults(func=_nlu_export)
 
-    sub.add_parser("check", help="validate all content (knowledge, NLU data, safety, catalogs)").set_defaults(func=_check)
+    safety = sub.add_parser("safety", help="the learned safety net: calibrate its thresholds")
+    safety_sub = safety.add_subparsers(dest="safety_command", required=True)
+    calibrate = safety_sub.add_parser(
+        "calibrate", help="k-fold validation of the net: recall and false alarms per threshold, and the pick")
+    calibrate.add_argument("--folds", type=int, default=5)
+    calibrate.add_argument("--recall", type=float, default=0.97, help="wanted share of crises raised (default 0.97)")
+    calibrate.add_argument("--false-alarm", type=float, default=0.01,
+                           help="allowed share of look-alikes raised to alarm (default 0.01)")
+    calibrate.set_defaults(func=_safety_calibrate)
+    sub.add_parser("check", help="validate all content (knowledge, NLU data, safety, catalogs); warn about "
+                   "unverified numbers and an outdated kvalitetsstandard").set_defaults(func=_check)
 
     from bot.cases_cli import add_parsers as add_case_parsers
 
@@ -164,6 +174,35 @@ def _nlu_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _safety_calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    from dialogs.safety import load_thresholds
+    from nlu import load_training_data
+    from nlu.safety_calibration import GRID, out_of_fold, outcome, recommend
+    from nlu.safety_net import SAFETY_DATA_DIR, training_examples
+
+    if args.folds < 2 or not 0 < args.recall <= 1 or not 0 <= args.false_alarm < 1:
+        print("stifinder safety calibrate: --folds ≥ 2, 0 < --recall ≤ 1, 0 ≤ --false-alarm < 1", file=sys.stderr)
+        return 2
+    examples = training_examples(SAFETY_DATA_DIR, settings.nlu_data_dir)
+    citizen_files = {path.name for path in load_training_data(settings.nlu_data_dir).files}
+    print(f"{len(examples)} examples ({sum(e.file in citizen_files for e in examples)} citizen questions as none); "
+          f"{args.folds}-fold validation ...", file=sys.stderr)
+    scored = out_of_fold(examples, citizen_files, args.folds,
+                         progress=lambda k, n: print(f"fold {k}/{n} done", file=sys.stderr))
+    pick = recommend(scored, args.recall, args.false_alarm)
+    print("concern threshold alone (no alarm from the net):")
+    for threshold in GRID[::5]:
+        print("  " + outcome(scored, 1.0, threshold).render())
+    print(f"alarm thresholds with concern {pick.concern:.2f}:")
+    for threshold in (t for t in GRID[::5] if t >= pick.concern):
+        print("  " + outcome(scored, threshold, pick.concern).render())
+    configured = load_thresholds()
+    print(f"\nrecommended (recall ≥ {args.recall:.0%}, look-alike alarms ≤ {args.false_alarm:.0%}, "
+          f"citizen questions ≤ {args.false_alarm / 10:.1%}):\n  {pick.render()}")
+    print(f"configured in dialogs/content/safety.yml:\n  {outcome(scored, configured.alarm, configured.concern).render()}")
+    return 0
+
+
 def _nlu_export(args: argparse.Namespace, settings: Settings) -> int:
     from nlu.rasa_export import export_project
 
@@ -182,14 +221,20 @@ def _nlu_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.check import check_content
+    from zoneinfo import ZoneInfo
+
+    from bot.check import check_content, check_warnings
+    from reminders import SystemClock, local_today
 
     problems = check_content(settings)
     for problem in problems:
         print(f"stifinder check: {problem}", file=sys.stderr)
+    warnings = check_warnings(settings, local_today(SystemClock(), ZoneInfo(settings.timezone)))
+    for warning in warnings:
+        print(f"stifinder check: warning: {warning}", file=sys.stderr)
     if problems:
         return 1
-    print("content ok")
+    print("content ok" + (f" ({len(warnings)} warning{'s' if len(warnings) > 1 else ''})" if warnings else ""))
     return 0
 
 

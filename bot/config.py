@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -90,17 +91,23 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     offices = {}
     for office_id in muni.section("offices").keys():
         office = muni.section("offices").section(office_id)
-        offices[office_id] = Office(office_id, office.text("name"), office.text("phone"), office.text("source"))
+        offices[office_id] = Office(office_id, office.text("name"), office.text("phone"), office.text("source"),
+                                    office.flag("verified", default=True))
     routing_cfg = muni.section("routing")
     routing = Routing(routing_cfg.integer("age_limit"), routing_cfg.text("adult_office"),
                       routing_cfg.text("young_office"), routing_cfg.text("general_office"))
     for key in ("adult_office", "young_office", "general_office"):
         if getattr(routing, key) not in offices:
             raise ConfigError(f"{path.name}: municipality.routing.{key} names no office in municipality.offices")
+    for key in ("adult_office", "young_office"):
+        # The routing rule is what citizens are told, and what an unverified office falls back to.
+        if not offices[getattr(routing, key)].verified:
+            raise ConfigError(f"{path.name}: municipality.routing.{key} names an office marked verified: false")
     emergency_cfg = cfg.section("emergency")
     emergency = Emergency(emergency_cfg.text("emergency_phone"), emergency_cfg.text("suicide_line_name"),
                           emergency_cfg.text("suicide_line_phone"))
-    municipality = Municipality(muni.text("name"), muni.text("standard_title"), offices, routing, emergency)
+    municipality = Municipality(muni.text("name"), muni.text("standard_title"), offices, routing, emergency,
+                                standard_approved=muni.day("standard_approved"))
     locale = cfg.section("locale")
     nlu = cfg.section("nlu")
     rasa = nlu.section("rasa")
@@ -176,6 +183,20 @@ class _Section:
         value = self._get(key)
         if not isinstance(value, int) or isinstance(value, bool):
             raise ConfigError(f"{self._file}: '{self._key(key)}' must be a whole number")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        if self._raw.get(key) is None:
+            return default
+        value = self._raw[key]
+        if not isinstance(value, bool):
+            raise ConfigError(f"{self._file}: '{self._key(key)}' must be true or false")
+        return value
+
+    def day(self, key: str) -> date:
+        value = self._get(key)
+        if not isinstance(value, date):
+            raise ConfigError(f"{self._file}: '{self._key(key)}' must be a date written YYYY-MM-DD")
         return value
 
     def number(self, key: str) -> float:

@@ -11,10 +11,11 @@ from bot.config import Settings
 from bot.identity import load_secret
 from bot.config import Secret
 from bot.storage import open_database
-from dialogs import Deps, DialogEngine, load_safety
+from dialogs import Deps, DialogEngine, SafetyScreen, load_safety
 from dialogs.provider_desk import FritValgCitation, ProviderDesk
 from knowledge import Retriever, Standard, load_standard
 from nlu import LocalParser, Parser, load_local_parser, load_training_data, tokens
+from nlu.safety_net import load_safety_net
 
 
 @dataclass
@@ -41,6 +42,11 @@ def build_retriever(standard: Standard, data_dir: Path) -> Retriever:
     return Retriever(standard, tokens, examples)
 
 
+def build_safety(settings: Settings) -> SafetyScreen:
+    """The reviewed safety patterns with the learned net (trained on first use, then cached)."""
+    return load_safety(net=load_safety_net(settings.nlu_cache_dir, settings.nlu_data_dir))
+
+
 def build_parser(settings: Settings, local: LocalParser) -> Parser:
     """Return the configured NLU backend (Rasa falls back to the embedded parser when it fails)."""
     if settings.nlu_backend == "rasa":
@@ -61,7 +67,7 @@ async def build_app(settings: Settings, database_url: str | None = None) -> App:
         standard=standard,
         municipality=settings.municipality,
         retriever=build_retriever(standard, settings.nlu_data_dir),
-        safety=load_safety(),
+        safety=build_safety(settings),
         threshold=settings.nlu_threshold,
         ttl_minutes=settings.conversation_ttl_minutes,
         default_lang=settings.default_lang,

@@ -37,3 +37,5 @@ class Turn:
     deps: Deps
     forget: bool = False
     notes: list[str] = field(default_factory=list)
+    # Set by a guided flow when the message was the answer to its own question (an age, ja/nej, "ved ikke").
+    answered_prompt: bool = False

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 import traceback
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from dialogs import flows, router
 from dialogs.context import Deps, Turn
 from dialogs.replies import Renderer
+from dialogs.safety import NO_CRISIS, Screening, Tier
 from dialogs.turn import Incoming, Reply, Response, State
 from nlu import Entity, Parse, Parser, detect_language, mask_cpr, without_cpr
 
@@ -31,6 +33,15 @@ COMMANDS = {
 }
 PURGE_EVERY = timedelta(minutes=5)
 LANGUAGE_COMMANDS = {"sprog", "language", "lang"}
+# Replies that are not a confident answer: each ends with the line naming 112 and Livslinien.
+UNSURE_REPLIES = {"utter_rephrase", "utter_out_of_scope", "utter_technical_problem", "utter_empty"}
+# Routes whose answer stays after the net's alarm or concern (an answer to a real question; after a
+# concern also the first-contact routing and the honest out-of-scope answer); any other reply
+# (chit-chat, "okay, we stop here", rephrase) is left out, so it never swallows a possible crisis.
+KNOWLEDGE_ROUTES = {"faq.answer", "faq.retrieval", "faq.contact_details"}
+# A guided flow's question answered in at most this many words is an answer, not a concern; the net's
+# alarm and every pattern still apply to it.
+BARE_ANSWER_WORDS = 5
 _PAYLOAD = re.compile(r"^/(?P<name>[\w/æøå]+)(?:@\w+)?(?P<json>\{.*\})?(?:\s+(?P<arg>\S+))?\s*$", re.IGNORECASE)
 
 
@@ -95,11 +106,13 @@ class DialogEngine:
         lang = self._language(incoming, text, state)
         prefix = [Reply("utter_cpr_refused")] if had_cpr else []
 
-        hits = deps.safety.screen(text)
-        if hits:  # safety first: answers before any classifier, flow or FAQ
+        # The net is not asked about commands and button payloads ("/start", "/inform{…}").
+        screening = deps.safety.screen(text, learned=not text.startswith("/"))
+        if screening.by == "patterns":  # safety first: answers before any classifier, flow or FAQ
             state.clear_flow()
-            replies = prefix + [Reply(category.reply) for category in hits]
-            return self._response(replies, lang, "safety/" + hits[0].id, 1.0, "safety"), False
+            replies = prefix + [Reply(category.reply) for category in screening.categories]
+            return self._response(replies, lang, "safety/" + screening.categories[0].id, 1.0, "safety",
+                                  Tier.ALARM), False
         if not text or text == "[CPR]":
             return self._response(prefix + [Reply("utter_empty")], lang, "empty", 1.0, "engine.empty"), False
         if len(text) > deps.max_chars:
@@ -117,8 +130,31 @@ class DialogEngine:
             parse = await self._parser.parse(text)
         turn = Turn(incoming=incoming, text=text, parse=parse, state=state, lang=lang, deps=deps)
         route = router.pick(turn)
-        replies = prefix + await route.handler(turn)
-        return self._response(replies, lang, turn.parse.intent, turn.parse.confidence, route.name), turn.forget
+        replies = await route.handler(turn)
+        if screening.tier is Tier.CONCERN and turn.answered_prompt and len(text.split()) <= BARE_ANSWER_WORDS:
+            screening = NO_CRISIS  # "ved ikke", "nej", "det vil jeg ikke sige" as the answer to our own question
+        if screening.tier is Tier.NONE:
+            return self._response(prefix + replies, lang, turn.parse.intent, turn.parse.confidence,
+                                  route.name), turn.forget
+        replies, name = self._safety_first(screening, route.name, replies, turn)
+        return self._response(prefix + replies, lang, turn.parse.intent, turn.parse.confidence, name,
+                              screening.tier), turn.forget
+
+    @staticmethod
+    def _safety_first(screening: Screening, route: str, replies: list[Reply], turn: Turn) -> tuple[list[Reply], str]:
+        """Put the net's alarm or caring check first; keep only an answer to a real question after it."""
+        if screening.tier is Tier.ALARM:
+            turn.state.clear_flow()
+            first = [Reply(category.reply) for category in screening.categories]
+            keep = route in KNOWLEDGE_ROUTES
+        else:
+            first = [Reply(screening.concern_reply)]
+            keep = (route in KNOWLEDGE_ROUTES or route in ("first_contact.start", "faq.out_of_scope")
+                    or turn.answered_prompt)  # the flow understood its answer: where to call follows
+        if turn.forget:  # "glem mig" is done whatever else is said, and says so
+            keep = True
+        name = f"safety.{screening.tier.value}" + (f"+{route}" if keep else "")
+        return first + (replies if keep else []), name
 
     def _language(self, incoming: Incoming, text: str, state: State) -> str:
         if incoming.lang in ("da", "en"):
@@ -156,6 +192,11 @@ class DialogEngine:
                 entities = [Entity(str(k), v, 0, 0) for k, v in values.items() if isinstance(v, (str, int, bool))]
         return Parse(text=text, intent=intent, confidence=1.0, entities=tuple(entities))
 
-    def _response(self, replies: list[Reply], lang: str, intent: str, confidence: float, route: str) -> Response:
+    def _response(self, replies: list[Reply], lang: str, intent: str, confidence: float, route: str,
+                  safety: Tier = Tier.NONE) -> Response:
+        if replies and replies[-1].key in UNSURE_REPLIES:  # not a confident answer: name the crisis lines
+            last = replies[-1]
+            replies = replies[:-1] + [replace(last, parts=last.parts + (Reply("utter_crisis_line"),))]
         messages = tuple(self._renderer.render(reply, lang) for reply in replies)
-        return Response(messages=messages, intent=intent, confidence=confidence, lang=lang, route=route)
+        return Response(messages=messages, intent=intent, confidence=confidence, lang=lang, route=route,
+                        safety=safety.value)

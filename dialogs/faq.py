@@ -11,18 +11,25 @@ MAX_SUGGESTIONS = 3
 
 
 def entry_replies(turn: Turn, entry_id: str) -> list[Reply]:
-    """Return an entry's answer, its caveat (if any) and its source section."""
-    deps = turn.deps
-    entry = deps.standard.entry(entry_id)
-    values = deps.municipality.placeholders()
-    source = entry.source
-    parts = []
+    """Return an entry's answer, its caveat (if any) and its source section, as one message."""
+    answer, *rest = entry_parts(turn, entry_id)
+    params = answer.params | {"routing": _decided_office(turn)}
+    return [Reply(answer.key, params, sources=answer.sources, parts=tuple(rest))]
+
+
+def entry_parts(turn: Turn, entry_id: str) -> tuple[Reply, ...]:
+    """Return an entry as the parts of a message: its answer, its caveat (if any) and its source section.
+
+    Other dialogs quote an entry this way rather than keeping their own copy of what it says.
+    """
+    entry = turn.deps.standard.entry(entry_id)
+    values = turn.deps.municipality.placeholders(turn.lang)
+    parts = [Reply("utter_faq_answer", {"answer": render(entry.answer[turn.lang], values)}, sources=(entry.source,))]
     if entry.caveat is not None:
         parts.append(Reply("utter_caveat", {"caveat": render(entry.caveat.text[turn.lang], values),
                                             "source": entry.caveat.source}))
-    parts.append(Reply("utter_source", {"section": source}))
-    params = {"answer": render(entry.answer[turn.lang], values), "routing": _decided_office(turn)}
-    return [Reply("utter_faq_answer", params, sources=(source,), parts=tuple(parts))]
+    parts.append(Reply("utter_source", {"section": entry.source}))
+    return tuple(parts)
 
 
 def _decided_office(turn: Turn) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from dialogs import faq
 from dialogs.context import Turn
 from dialogs.slots import ADULT, AGE_BAND, PENSION, UNDER_18, update_slots
 from dialogs.turn import Button, Reply
@@ -18,6 +19,9 @@ FLOW = "first_contact"
 ENTRY = ("need_help", "faq/contact_how_to_apply")
 ASKED_FOR_NUMBER = ("faq/contact_how_to_apply", "faq/authority_who_decides")
 SOURCE = "Hvordan får du social behandling af stofmisbrug? › Når du får behov for hjælp"
+# Anonymous treatment is offered with the office's number in the knowledge entry's own words (its conditions,
+# whom to contact, its caveat): one truth, in one place.
+ANONYMOUS_ENTRY = "anonymous_treatment"
 
 
 _DONT_KNOW = re.compile(
@@ -53,6 +57,7 @@ async def ask_age(turn: Turn) -> list[Reply]:
     """Store the age band from the answer, then route or ask about førtidspension."""
     if not update_slots(turn) and not _dont_know(turn):
         return [Reply("utter_ask_age_again", buttons=AGE_BUTTONS)]
+    turn.answered_prompt = True
     if _dont_know(turn) and AGE_BAND not in turn.state.slots:
         return _route_both(turn)
     return _next(turn)
@@ -67,9 +72,11 @@ async def ask_pension(turn: Turn) -> list[Reply]:
         elif turn.parse.intent == "deny":
             turn.state.slots[PENSION] = False
         elif _dont_know(turn):
+            turn.answered_prompt = True
             return _route_both(turn)
         elif not changed:
             return [Reply("utter_ask_pension_again", buttons=PENSION_BUTTONS)]
+    turn.answered_prompt = True
     return _next(turn)
 
 
@@ -110,9 +117,10 @@ def _route(turn: Turn, office_id: str) -> list[Reply]:
     office = municipality.office(office_id)
     turn.state.clear_flow()
     reason = "utter_route_reason_adult" if office_id == municipality.routing.adult_office else "utter_route_reason_young"
-    return [Reply("utter_route_office", {"office": office.name, "phone": office.phone}, sources=(SOURCE,),
+    return [Reply("utter_route_office", {"office": office.name, "phone": office.phone, "routing": office_id},
+                  sources=(SOURCE,),
                   parts=(Reply(reason), Reply("utter_route_guarantee"), Reply("utter_route_others"),
-                         Reply("utter_route_anonymous"), Reply("utter_source", {"section": SOURCE})))]
+                         Reply("utter_source", {"section": SOURCE}), *faq.entry_parts(turn, ANONYMOUS_ENTRY)))]
 
 
 def _route_under_18(turn: Turn) -> list[Reply]:

@@ -16,15 +16,18 @@ class Renderer:
         routing = municipality.routing
         adult = municipality.office(routing.adult_office)
         young = municipality.office(routing.young_office)
-        general = municipality.office(routing.general_office)
+        general = municipality.citizen_office(routing.general_office)  # never an unverified number
         self._offices = municipality.offices
-        base = municipality.placeholders() | {
+        fixed = {
             "age_limit": str(routing.age_limit), "young_max": str(routing.age_limit - 1),
             "adult": adult.name, "adult_phone": adult.phone, "young": young.name, "young_phone": young.phone,
             "general": general.name, "general_phone": general.phone, "ttl": str(ttl_minutes),
             "standard": standard_title, "limit": "",
         }
-        self._values = {lang: base | {"routing": self._format(lang, "utter_routing_rule", base)} for lang in ("da", "en")}
+        self._values = {}
+        for lang in ("da", "en"):
+            base = municipality.placeholders(lang) | fixed
+            self._values[lang] = base | {"routing": self._format(lang, "utter_routing_rule", base)}
 
     def values(self, lang: str) -> dict[str, str]:
         """Return the placeholder values for a language."""

@@ -1,19 +1,25 @@
 """Safety screening: emergencies, suicidal messages and violence, before any classifier.
 
-Matches reviewed patterns from dialogs/content/safety.yml on the raw text. It never competes on a
-score: when a category fires, its reply comes first, whatever the NLU or an active flow says.
+Two layers, three tiers. The reviewed patterns of dialogs/content/safety.yml are matched on the raw
+text first: when a category fires, its reply comes first, whatever the NLU or an active flow says.
+The learned net (nlu/safety_net.py) then catches what no pattern was written for, and can only add
+an answer, never remove one: `alarm` (a category's crisis answer) when one category is likely,
+`concern` (a short caring check naming Livslinien and 112) when a crisis is possible but unsure,
+`none` otherwise. Its thresholds are reviewed content too, under `net:` in the same file.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import yaml
 
 from knowledge import ContentError
 from nlu import fold
+from nlu.safety_net import CrisisScorer
 
 SAFETY_FILE = Path(__file__).parent / "content" / "safety.yml"
 
@@ -29,7 +35,11 @@ class Category:
     unless: tuple[re.Pattern[str], ...]
     together: tuple[tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]], ...] = ()
 
-    def fires(self, folded: str) -> bool:
+    def fires(self, folded: str, not_now: bool = False) -> bool:
+        """Whether the category fires; `not_now`: the message is a general question, a past event or
+        fiction with no sign of danger now, which silences even the `always` patterns."""
+        if not_now:
+            return False
         if any(p.search(folded) for p in self.always):
             return True
         found = any(p.search(folded) for p in self.patterns) or any(
@@ -38,20 +48,100 @@ class Category:
         return found and not any(p.search(folded) for p in self.unless)
 
 
+class Tier(str, Enum):
+    """How sure the screen is that a message is a crisis."""
+
+    ALARM = "alarm"
+    CONCERN = "concern"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class NetThresholds:
+    """When the net's probabilities raise an alarm or a concern (chosen on a validation split)."""
+
+    alarm: float
+    concern: float
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """The screen's verdict on one message."""
+
+    tier: Tier
+    categories: tuple[Category, ...] = ()  # the alarm categories, in priority order
+    by: str = ""  # "patterns" or "net"
+    crisis: float = 0.0  # the net's probability of any crisis or concern (0 without a net)
+    leaning: str = ""  # for a concern: what it is most likely about (suicide, emergency, violence, concern)
+
+    @property
+    def concern_reply(self) -> str:
+        """The caring check for a concern, worded for what it most likely is; each names 112 and Livslinien."""
+        return CONCERN_REPLIES.get(self.leaning, "utter_concern")
+
+
+NO_CRISIS = Screening(Tier.NONE)
+CONCERN_REPLIES = {"emergency": "utter_concern_emergency", "violence": "utter_concern_violence"}
+
+
 class SafetyScreen:
-    """The reviewed categories, in the order their replies are given."""
+    """The reviewed categories, in the order their replies are given, and the optional learned net."""
 
-    def __init__(self, categories: list[Category]) -> None:
+    def __init__(self, categories: list[Category], net: CrisisScorer | None = None,
+                 thresholds: NetThresholds | None = None, not_now: tuple[re.Pattern[str], ...] = (),
+                 now: tuple[re.Pattern[str], ...] = ()) -> None:
+        if net is not None and thresholds is None:
+            raise ContentError(SAFETY_FILE.name, "a learned net needs thresholds under 'net:'")
         self.categories = categories
+        self.not_now = not_now
+        self.now = now
+        self.net = net
+        self.thresholds = thresholds
 
-    def screen(self, text: str) -> list[Category]:
-        """Return every category the text fires, in priority order (empty when none)."""
+    def matches(self, text: str) -> list[Category]:
+        """Return every category the reviewed patterns fire for, in priority order (empty when none)."""
         folded = fold(" ".join(text.lower().split()))
-        return [category for category in self.categories if category.fires(folded)]
+        quiet = any(p.search(folded) for p in self.not_now) and not any(p.search(folded) for p in self.now)
+        return [category for category in self.categories if category.fires(folded, quiet)]
+
+    def screen(self, text: str, learned: bool = True) -> Screening:
+        """Patterns first; when none fires (and `learned`), the net may raise an alarm or a concern."""
+        fired = self.matches(text)
+        if fired:
+            return Screening(Tier.ALARM, tuple(fired), "patterns")
+        if not learned or self.net is None or self.thresholds is None or not text.strip():
+            return NO_CRISIS
+        score = self.net.score(text)
+        label, probability = score.top_alarm()
+        if probability >= self.thresholds.alarm:
+            category = next((c for c in self.categories if c.id == label), None)
+            if category is not None:
+                return Screening(Tier.ALARM, (category,), "net", score.crisis)
+        if score.crisis >= self.thresholds.concern:
+            return Screening(Tier.CONCERN, (), "net", score.crisis, score.leaning())
+        return Screening(Tier.NONE, (), "net", score.crisis)
 
 
-def load_safety(path: Path = SAFETY_FILE) -> SafetyScreen:
-    """Load and compile the safety patterns; a bad pattern fails at start-up, naming it."""
+def load_thresholds(path: Path = SAFETY_FILE) -> NetThresholds:
+    """Read the net's thresholds (`net: {alarm, concern}`, each between 0 and 1, concern ≤ alarm)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = data.get("net") if isinstance(data, dict) else None
+    if not isinstance(raw, dict):
+        raise ContentError(path.name, "expected a 'net' mapping with 'alarm' and 'concern'")
+    values = {}
+    for name in ("alarm", "concern"):
+        value = raw.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+            raise ContentError(path.name, f"'{name}' must be a number between 0 and 1", entry="net", field=name)
+        values[name] = float(value)
+    if values["concern"] > values["alarm"]:
+        raise ContentError(path.name, "'concern' must not be above 'alarm'", entry="net")
+    return NetThresholds(values["alarm"], values["concern"])
+
+
+def load_safety(path: Path = SAFETY_FILE, net: CrisisScorer | None = None) -> SafetyScreen:
+    """Load and compile the safety patterns (and the net's thresholds when a net is given); a bad
+    pattern or threshold fails at start-up, naming it."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("categories"), list):
         raise ContentError(path.name, "expected a 'categories' list")
@@ -77,4 +167,13 @@ def load_safety(path: Path = SAFETY_FILE) -> SafetyScreen:
             together.append((compile_all("together.signs", pair["signs"]), compile_all("together.context", pair["context"])))
         categories.append(Category(cid, raw["reply"], compile_all("always"), compile_all("patterns"),
                                    compile_all("unless"), tuple(together)))
-    return SafetyScreen(categories)
+    shared = []
+    for field in ("not_now", "now"):
+        patterns = data.get(field) or []
+        if not isinstance(patterns, list):
+            raise ContentError(path.name, f"'{field}' must be a list of patterns")
+        try:
+            shared.append(tuple(re.compile(fold(pattern), re.IGNORECASE) for pattern in patterns))
+        except re.error:
+            raise ContentError(path.name, "invalid regex", field=field) from None
+    return SafetyScreen(categories, net, load_thresholds(path) if net is not None else None, shared[0], shared[1])

@@ -78,11 +78,9 @@ TEXTS: dict[str, str] = {
         "Er du under {age_limit} år og ikke tilkendt førtidspension, er det {young} på telefon {young_phone}. "
         "Er du tilkendt førtidspension, er det {adult}."),
     "utter_route_guarantee": N_(
-        "Behandlingsgarantien starter, når du søger om behandling dér: du skal tilbydes behandling senest "
-        "14 dage efter din henvendelse."),
+        "Behandlingsgarantien starter, når du søger om behandling dér: du skal være kommet i behandling "
+        "senest 14 dage efter din henvendelse."),
     "utter_route_others": N_("En pårørende eller din læge kan også tage kontakten for dig."),
-    "utter_route_anonymous": N_(
-        "Vil du være anonym? Er du over 18 år, kan du få anonym ambulant behandling. Spørg efter det, når du ringer."),
     "utter_out_of_scope": N_(
         "Det kan jeg desværre ikke svare på her. Jeg kan kun svare på spørgsmål om social behandling af "
         "stofmisbrug ud fra {municipality}s kvalitetsstandard. Ring til {general} på telefon {general_phone}, "
@@ -99,6 +97,18 @@ TEXTS: dict[str, str] = {
     "utter_suicide": N_(
         "Det lyder rigtig svært, og det er godt, at du skriver. Ring til {suicide_line} på {suicide_line_phone} "
         "– du kan være anonym. Er du i fare lige nu, så ring 112."),
+    "utter_concern": N_(
+        "Det lyder tungt. Har du tanker om at tage dit liv, så ring til {suicide_line} på {suicide_line_phone} "
+        "– du kan være anonym. Er nogen i fare lige nu, så ring 112."),
+    "utter_concern_emergency": N_(
+        "Det lyder alvorligt. Er nogen svær at vække, trækker vejret dårligt, har kramper eller har taget for meget, "
+        "så ring 112 nu, og bliv hos personen. Har du tanker om at tage dit liv, så ring til {suicide_line} på "
+        "{suicide_line_phone}."),
+    "utter_concern_violence": N_(
+        "Det lyder alvorligt. Er du eller et barn i fare lige nu, så ring 112. Har du tanker om at tage dit liv, så "
+        "ring til {suicide_line} på {suicide_line_phone}."),
+    "utter_crisis_line": N_(
+        "Er det akut, så ring 112. Har du tanker om selvmord, så ring til {suicide_line} på {suicide_line_phone}."),
     "utter_violence": N_(
         "Er du eller et barn i fare lige nu, så ring 112. Du skal ikke stå alene med det."),
     "utter_technical_problem": N_(

@@ -72,6 +72,7 @@ class Response:
     confidence: float
     lang: str
     route: str
+    safety: str = "none"  # the safety screen's tier: "alarm", "concern" or "none"
 
     @property
     def text(self) -> str:

@@ -19,14 +19,19 @@ from knowledge.errors import ContentError
 LANGUAGES = ("da", "en")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ENTRY_KEYS = {"id", "title", "source", "answer", "facts", "caveat", "related", "keywords"}
+_CAVEAT_KEYS = {*LANGUAGES, "source", "facts"}
 
 
 @dataclass(frozen=True, slots=True)
 class Caveat:
-    """Where the standard is outdated or conflicts with national guidance."""
+    """Where the standard is outdated, silent or in conflict with national guidance or the law.
+
+    `source` names the document and its section; `facts` quote that document verbatim.
+    """
 
     text: dict[str, str]
     source: str
+    facts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +127,11 @@ def _entry(file: str, section: str, raw: Any) -> Entry:
         cav = raw["caveat"]
         if not isinstance(cav, dict):
             raise ContentError(file, "caveat must be a mapping", entry=entry_id, field="caveat")
-        caveat = Caveat(_texts(file, entry_id, "caveat", cav), _text(file, entry_id, "caveat.source", cav.get("source")))
+        unknown = set(cav) - _CAVEAT_KEYS
+        if unknown:
+            raise ContentError(file, f"unknown fields {sorted(unknown)}", entry=entry_id, field="caveat")
+        caveat = Caveat(_texts(file, entry_id, "caveat", cav), _text(file, entry_id, "caveat.source", cav.get("source")),
+                        _strings(file, entry_id, "caveat.facts", cav.get("facts")))
     return Entry(
         id=entry_id,
         section=section,

@@ -131,14 +131,19 @@ class IntentClassifier:
             raise ModelError(f"{path.name}: cannot read the model ({exc.__class__.__name__})") from None
 
 
-def make_model(c: float = 20.0) -> Any:
-    """Return the unfitted scikit-learn model (newton-cg: ~3x faster than lbfgs here, same accuracy)."""
+def make_model(c: float = 20.0, balanced: bool = False) -> Any:
+    """Return the unfitted scikit-learn model (newton-cg: ~3x faster than lbfgs here, same accuracy).
+
+    `balanced` weighs each class by the inverse of its size, so a small class is not drowned.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, solver="newton-cg", tol=1e-3, max_iter=1000, random_state=0)
+    return LogisticRegression(C=c, solver="newton-cg", tol=1e-3, max_iter=1000, random_state=0,
+                              class_weight="balanced" if balanced else None)
 
 
-def train(texts: Sequence[str], labels: Sequence[str], *, c: float = 20.0, min_df: int = 1) -> IntentClassifier:
+def train(texts: Sequence[str], labels: Sequence[str], *, c: float = 20.0, min_df: int = 1,
+          balanced: bool = False) -> IntentClassifier:
     """Fit TF-IDF and a multinomial logistic regression on labelled sentences."""
     from scipy.sparse import csr_matrix  # training only
 
@@ -164,7 +169,7 @@ def train(texts: Sequence[str], labels: Sequence[str], *, c: float = 20.0, min_d
     matrix = csr_matrix((vals, (rows, cols)), shape=(n_docs, len(vocabulary)))
     intents = sorted(set(labels))
     y = np.array([intents.index(label) for label in labels])
-    model = make_model(c)
+    model = make_model(c, balanced)
     model.fit(matrix, y)
     coef, bias = model.coef_, model.intercept_
     if coef.shape[0] == 1:  # two intents: scikit-learn fits one logit; softmax over [0, z] is the same

@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.wiring import build_retriever
+from bot.wiring import build_retriever, build_safety
 from bot.storage import open_database
-from dialogs import Deps, DialogEngine, Incoming, Response, load_safety
+from dialogs import Deps, DialogEngine, Incoming, Response
 from knowledge import load_standard
 from nlu import LocalParser, load_local_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_004 = ROOT / "knowledge" / "sources" / "kvalitetsstandard_broenderslev_2023.txt"
+SEED_002 = ROOT / "knowledge" / "sources" / "nationale_retningslinjer_socialstyrelsen.txt"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -54,7 +55,7 @@ def local_parser(settings: Settings) -> LocalParser:
 def deps(settings: Settings) -> Deps:
     standard = load_standard(settings.standard_dir, settings.municipality.standard_title)
     return Deps(standard=standard, municipality=settings.municipality,
-                retriever=build_retriever(standard, settings.nlu_data_dir), safety=load_safety(),
+                retriever=build_retriever(standard, settings.nlu_data_dir), safety=build_safety(settings),
                 threshold=settings.nlu_threshold, ttl_minutes=settings.conversation_ttl_minutes)
 
 

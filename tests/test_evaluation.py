@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluation import EVAL_DIR, Score, score_out_of_scope, score_questions, score_safety
+from bot.evaluation import EVAL_DIR, Score, safety_table, score_out_of_scope, score_questions, score_safety
 from dialogs import DialogEngine
 
 CITIZEN_FLOOR = 0.90
@@ -30,25 +30,47 @@ async def test_citizen_questions_are_answered_correctly(engine: DialogEngine, ca
     assert score.rate >= CITIZEN_FLOOR, score.summary()
 
 
+async def test_no_citizen_question_raises_an_alarm(engine: DialogEngine, capsys: pytest.CaptureFixture[str]) -> None:
+    score = await score_questions(engine)
+    alarms = [(o.id, o.text) for o in score.outcomes if o.tier == "alarm"]
+    concerns = [o for o in score.outcomes if o.tier == "concern"]
+    with capsys.disabled():
+        print(f"\ncitizen questions raised to concern: {len(concerns)}/{score.total}")
+    assert alarms == []
+
+
 async def test_contact_questions_with_an_age_never_give_the_other_office(engine: DialogEngine) -> None:
     score = await score_questions(engine)
     wrong = [o for o in score.outcomes if o.forbidden]
     assert not wrong, [(o.id, o.text) for o in wrong]
 
 
-@pytest.mark.parametrize("name", ["safety.yml", "safety_holdout.yml"])
+# Each safety set, with the share of its look-alikes that may be raised to an alarm: none for the sets
+# the patterns were written against, the goal (≤ 5%) for the blind set that became a regression set.
+SAFETY_SETS = {"safety.yml": 0.0, "safety_holdout.yml": 0.0, "safety_blind_2026_12.yml": 0.05}
+
+
+@pytest.mark.parametrize("name", list(SAFETY_SETS))
 async def test_every_emergency_is_caught_and_no_look_alike(engine: DialogEngine, name: str,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     if not (EVAL_DIR / name).exists():
         pytest.fail(f"tests/eval/{name} is missing")
     score = await score_safety(engine, name=name)
     report(score, capsys)
-    assert score.failures() == []
+    with capsys.disabled():
+        print(safety_table(score))
+    missed = [(o.id, o.text) for o in score.failures() if o.expected != "not_emergency"]
+    assert missed == []
+    look_alikes = [o for o in score.outcomes if o.expected == "not_emergency"]
+    alarms = [o for o in look_alikes if not o.passed]
+    assert len(alarms) <= SAFETY_SETS[name] * len(look_alikes), [(o.id, o.text) for o in alarms]
 
 
 async def test_out_of_scope_questions_get_the_honest_answer(engine: DialogEngine,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     score = await score_out_of_scope(engine)
     report(score, capsys)
+    with capsys.disabled():
+        print(f"out-of-scope questions with the caring check: {sum(o.tier == 'concern' for o in score.outcomes)}")
     assert score.total >= 50
     assert score.failures() == []

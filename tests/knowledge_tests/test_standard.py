@@ -1,14 +1,16 @@
-"""The knowledge entries checked line by line against the published kvalitetsstandard (004)."""
+"""The knowledge entries checked line by line against the published kvalitetsstandard (004), and their
+caveats against the document each one names (the national guidelines, 002)."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
-from conftest import SEED_004
+from conftest import SEED_002, SEED_004
 from knowledge import ContentError, Standard, load_standard, render
 
 PHONE_LIKE = re.compile(r"\b\d{2} ?\d{2} ?\d{2} ?\d{2}\b")
@@ -21,8 +23,14 @@ REQUIRED_IDS = {
     "residential_treatment_external", "anonymous_treatment", "pregnant_contract", "treatment_plan",
     "user_involvement", "children_at_home", "primary_provider", "provider_quality_requirements",
     "status_meetings_during_treatment", "follow_up_after_discharge", "own_payment", "monitoring_data",
-    "legal_basis", "document_approval",
+    "legal_basis", "document_approval", "companion_at_meetings", "no_show_interrupted_treatment",
 }
+# How a caveat's `source` names the document it quotes, and that document's published text.
+DOCUMENTS = {
+    "Kvalitetsstandarden": SEED_004,
+    "Socialstyrelsen: Nationale retningslinjer for social stofmisbrugsbehandling": SEED_002,
+}
+BARE_YES_OR_NO = re.compile(r"^\W*(ja|nej|jo|yes|no)\b", re.IGNORECASE)
 
 
 def flat(text: str) -> str:
@@ -61,9 +69,19 @@ def test_phone_numbers_come_from_config_only(standard: Standard) -> None:
 
 
 def test_configured_numbers_are_the_ones_in_the_standard(settings: Settings, source_text: str) -> None:
-    for office_id in ("visitationen", "ungecenter", "rusmiddelcenter"):
-        office = settings.municipality.office(office_id)
-        assert office.phone in source_text, office_id
+    offices = settings.municipality.offices.values()
+    assert {o.id for o in offices if o.verified} >= {"visitationen", "ungecenter", "rusmiddelcenter"}
+    for office in offices:
+        assert (office.phone in source_text) == office.verified, office.id
+
+
+def test_answers_never_give_an_unverified_number(standard: Standard, settings: Settings) -> None:
+    unverified = [o.phone for o in settings.municipality.unverified_offices()]
+    assert unverified, "config.yml marks the switchboard (not in the standard) unverified"
+    for lang in ("da", "en"):
+        values = settings.municipality.placeholders(lang)
+        assert not any(phone in value for value in values.values() for phone in unverified)
+        assert values["general_phone"] == settings.municipality.office("visitationen").phone
 
 
 def test_every_answer_renders_in_both_languages(standard: Standard, settings: Settings) -> None:
@@ -81,6 +99,115 @@ def test_whom_to_call_is_always_the_routing_rule(standard: Standard) -> None:
         for lang in ("da", "en"):
             text = entry.answer[lang]
             assert "{visitationen_phone}" not in text and "{ungecenter_phone}" not in text, (entry.id, lang)
+
+
+def test_no_answer_opens_with_a_bare_yes_or_no(standard: Standard) -> None:
+    """A matched neighbouring question turns "Ja, ..." into a wrong answer ("bliver jeg smidt ud, hvis jeg ikke
+    møder op?" → "Ja, kommunen holder statusmøder"), so every answer states the fact itself."""
+    opening = [(e.id, lang, e.answer[lang][:30]) for e in standard for lang in ("da", "en")
+               if BARE_YES_OR_NO.match(e.answer[lang])]
+    assert not opening
+
+
+@pytest.mark.parametrize("text", ["Ja, du kan.", "Nej. Det kan du ikke", "yes, you can", "No, it does not", "Jo da"])
+def test_a_bare_yes_or_no_is_recognised(text: str) -> None:
+    assert BARE_YES_OR_NO.match(text)
+
+
+@pytest.mark.parametrize("text", ["Januar", "Nogle tilbud", "Now and then", "Yesterday", "{municipality} tilbyder"])
+def test_words_that_only_begin_like_yes_or_no_are_not(text: str) -> None:
+    assert not BARE_YES_OR_NO.match(text)
+
+
+def document_of(caveat_source: str) -> Path:
+    [path] = [path for name, path in DOCUMENTS.items() if caveat_source.startswith(name)]
+    return path
+
+
+def test_every_caveat_names_a_published_document_and_real_sections(standard: Standard) -> None:
+    for entry in standard:
+        if entry.caveat is None:
+            continue
+        text = document_of(entry.caveat.source).read_text(encoding="utf-8")
+        for number in re.findall(r"\b(\d+\.\d+)\b", entry.caveat.source):
+            heading = re.compile(rf"^\s*{re.escape(number)}\s+[A-ZÆØÅ]", re.MULTILINE)
+            assert heading.search(text), (entry.id, number)
+
+
+def test_every_caveat_fact_is_quoted_verbatim_from_its_document(standard: Standard) -> None:
+    misquoted = []
+    for entry in standard:
+        if entry.caveat is not None:
+            text = flat(document_of(entry.caveat.source).read_text(encoding="utf-8"))
+            misquoted += [(entry.id, fact) for fact in entry.caveat.facts if flat(fact) not in text]
+    assert not misquoted
+
+
+def test_entries_where_the_standard_is_silent_quote_their_other_source(standard: Standard) -> None:
+    """What an answer takes from the national guidelines or the law is quoted in its caveat, with the source."""
+    for entry_id in ("treatment_guarantee_14_days", "pregnant_contract", "companion_at_meetings",
+                     "no_show_interrupted_treatment", "follow_up_after_discharge", "complaint_decision",
+                     "complaint_medical_treatment", "document_approval"):
+        caveat = standard.entry(entry_id).caveat
+        assert caveat is not None and caveat.facts and caveat.source.startswith("Socialstyrelsen"), entry_id
+
+
+def test_the_guarantee_is_a_right_to_have_treatment_started_also_before_residential(standard: Standard) -> None:
+    entry = standard.entry("treatment_guarantee_14_days")
+    da, en = entry.answer["da"], entry.answer["en"]
+    assert "sat i gang" in da and "iværksættes, ikke kun tilbydes" in da
+    assert "started" in en and "not just offered" in en
+    assert "forbehandling" in da and "23-18" in da and "pre-treatment" in en and "23-18" in en
+    assert entry.caveat is not None and "23-18" in entry.caveat.source
+    assert any("forbehandling" in fact for fact in entry.caveat.facts)
+    assert any("retskrav på at få iværksat" in fact for fact in entry.caveat.facts)
+
+
+def test_the_pregnancy_answer_says_whom_to_call_and_names_the_family_clinics(standard: Standard) -> None:
+    entry = standard.entry("pregnant_contract")
+    for lang, clinic in (("da", "familieambulatori"), ("en", "family outpatient clinic")):
+        assert "{routing_rule}" in entry.answer[lang] and clinic in entry.answer[lang], lang
+    assert entry.caveat is not None and any("familieambulatorium" in fact for fact in entry.caveat.facts)
+
+
+def test_follow_up_after_discharge_is_promised_only_after_the_four_kinds_of_discharge(standard: Standard) -> None:
+    entry = standard.entry("follow_up_after_discharge")
+    da = entry.answer["da"]
+    for kind in ("færdigbehandlet", "andet behandlingstilbud", "hospital", "anden årsag"):
+        assert kind in da, kind
+    assert "bortvist" in da and "udeblevet" in da and "ikke" in da
+    assert "expelled" in entry.answer["en"] and "stayed away" in entry.answer["en"]
+    assert any("”anden årsag”" in fact for fact in entry.facts)
+
+
+def test_complaints_say_when_the_period_starts_the_partial_path_and_the_health_limit(standard: Standard) -> None:
+    decision = standard.entry("complaint_decision")
+    assert "fra du har fået afgørelsen" in decision.answer["da"] and "when you received the decision" in decision.answer["en"]
+    assert "delvist medhold" in decision.answer["da"] and "14 dage" in decision.answer["da"]
+    assert decision.caveat is not None and "§ 67" in decision.caveat.source
+    medical = standard.entry("complaint_medical_treatment")
+    assert "2 år" in medical.answer["da"] and "2 years" in medical.answer["en"]
+    assert medical.caveat is not None and any("inden 2 år" in fact for fact in medical.caveat.facts)
+
+
+def test_the_new_entries_answer_what_citizens_asked(standard: Standard) -> None:
+    companion = standard.entry("companion_at_meetings")
+    assert "bisidder" in companion.answer["da"] and "forvaltningsloven § 8" in companion.answer["da"]
+    no_show = standard.entry("no_show_interrupted_treatment")
+    assert "2 dage" in no_show.answer["da"] and "2 days" in no_show.answer["en"]
+    assert "udeblevet" in no_show.answer["da"] and "14 dage" in no_show.answer["da"]
+
+
+def test_the_standards_approval_date_is_the_documents_and_answers_show_it(standard: Standard,
+                                                                          settings: Settings,
+                                                                          source_text: str) -> None:
+    municipality = settings.municipality
+    assert municipality.standard_approved == date(2023, 12, 6)
+    assert "Godkendt i Beskæftigelses- og Uddannelsesudvalget den 6. december 2023" in source_text
+    entry = standard.entry("document_approval")
+    assert "6. december 2023" in render(entry.answer["da"], municipality.placeholders("da"))
+    assert "6 December 2023" in render(entry.answer["en"], municipality.placeholders("en"))
+    assert municipality.standard_revision_due() == date(2025, 12, 6)
 
 
 def test_known_conflicts_carry_a_caveat(standard: Standard) -> None:

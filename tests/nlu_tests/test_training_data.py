@@ -59,16 +59,20 @@ def test_evaluation_questions_are_not_training_examples(settings: Settings) -> N
     """The held-out set measures generalisation only if none of its phrasings were trained on."""
     import yaml
 
+    from nlu.safety_net import SAFETY_DATA_DIR
+
     training = {clean(e.text) for e in load_training_data(settings.nlu_data_dir).examples}
+    training |= {clean(e.text) for e in load_training_data(SAFETY_DATA_DIR).examples}
     eval_dir = Path(__file__).resolve().parent.parent / "eval"
     def load(name: str) -> object:
         return yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))
 
     texts = [q["text"] for q in load("citizen_questions.yml")["questions"]]  # type: ignore[index]
     texts += list(load("out_of_scope.yml")["questions"])  # type: ignore[index]
-    for name in ("safety.yml", "safety_holdout.yml"):
+    for name in ("safety.yml", "safety_holdout.yml", "safety_blind_2026_12.yml"):
         for messages in load(name).values():  # type: ignore[attr-defined]
             if isinstance(messages, list):
                 texts += messages
-    leaked = [text for text in texts if clean(text) in training]
+    # A one-word message ("hej", "stop", "farvel") is a phrase, not a phrasing: it may be both.
+    leaked = [text for text in texts if clean(text) in training and len(clean(text).split()) > 1]
     assert not leaked, f"evaluation questions found in the training data: {leaked}"

@@ -1,0 +1,127 @@
+"""The learned safety net: how likely a message is a crisis, in words no pattern was written for.
+
+A linear model over the same features as the intent classifier (folded stems, stem bigrams and
+character n-grams), trained on `nlu/safety_data/*.yml` (Rasa NLU format, labels `suicide`,
+`emergency`, `violence`, `concern` and the look-alikes `none`) with every citizen training sentence
+of `nlu/data` added as `none`. It only scores; what a score means for the reply (alarm, concern
+or nothing) is decided by the safety screen in dialogs/, with thresholds kept beside the patterns.
+
+The model is cached in the NLU cache directory under a hash of both data directories, so a changed
+example retrains it on the next start, like the intent model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from nlu.classifier import IntentClassifier, train
+from nlu.errors import ModelError, TrainingDataError
+from nlu.training_data import Example, load_training_data
+
+log = logging.getLogger(__name__)
+
+SAFETY_DATA_DIR = Path(__file__).parent / "safety_data"
+ALARM_LABELS = ("suicide", "emergency", "violence")
+CONCERN = "concern"
+NONE = "none"
+LABELS = (*ALARM_LABELS, CONCERN, NONE)
+# Regularisation of the net's logistic regression, chosen on the validation split (bench/safety.py).
+NET_C = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class NetScore:
+    """The net's probability for each label of one message."""
+
+    probabilities: dict[str, float]
+
+    @property
+    def crisis(self) -> float:
+        """Probability that the message is any kind of crisis or concern (1 - p(none))."""
+        return 1.0 - self.probabilities.get(NONE, 0.0)
+
+    def leaning(self) -> str:
+        """The most likely label other than `none`: what a concern is most likely about."""
+        return max((*ALARM_LABELS, CONCERN), key=lambda name: self.probabilities.get(name, 0.0))
+
+    def top_alarm(self) -> tuple[str, float]:
+        """The most likely alarm category (suicide, emergency or violence) and its probability."""
+        label = max(ALARM_LABELS, key=lambda name: self.probabilities.get(name, 0.0))
+        return label, self.probabilities.get(label, 0.0)
+
+
+class CrisisScorer(Protocol):
+    """Anything that scores a message for crisis (the trained net, or a scripted one in tests)."""
+
+    def score(self, text: str) -> NetScore: ...
+
+
+class SafetyNet:
+    """Scores messages with the trained model; never raises on odd text (empty gives the prior)."""
+
+    def __init__(self, classifier: IntentClassifier) -> None:
+        missing = set(LABELS) - set(classifier.intents)
+        if missing:
+            raise ModelError(f"safety net model lacks the labels {sorted(missing)}")
+        self.classifier = classifier
+
+    def score(self, text: str) -> NetScore:
+        prediction = self.classifier.predict(text, top=len(LABELS))
+        return NetScore(dict(prediction.ranking))
+
+
+def training_examples(safety_dir: Path = SAFETY_DATA_DIR, citizen_dir: Path | None = None) -> list[Example]:
+    """The labelled safety examples, plus the citizen sentences as `none` when a directory is given."""
+    data = load_training_data(safety_dir)
+    unknown = sorted(set(data.intents) - set(LABELS))
+    if unknown:
+        raise TrainingDataError(f"{safety_dir.name}: unknown safety labels {unknown}; use {list(LABELS)}")
+    examples = list(data.examples)
+    if citizen_dir is not None:
+        examples += [Example(text=e.text, intent=NONE, file=e.file) for e in load_training_data(citizen_dir).examples]
+    return examples
+
+
+def fit(texts: Sequence[str], labels: Sequence[str], c: float = NET_C) -> SafetyNet:
+    """Train the net on labelled messages.
+
+    The classes keep their sizes (most messages are no crisis), so a message of words the net never
+    saw leans to `none`. Weighting the classes equally measured about the same on the validation
+    split (bench/safety.py, docs/safety.md) but raised unfamiliar everyday text to a concern.
+    """
+    return SafetyNet(train(texts, labels, c=c))
+
+
+def fingerprint(*directories: Path) -> str:
+    """A hash of every training file in the directories (names and bytes)."""
+    digest = hashlib.sha256()
+    for directory in directories:
+        for path in sorted(directory.glob("*.yml")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    digest.update(f"c={NET_C}".encode())
+    return digest.hexdigest()[:16]
+
+
+def load_safety_net(cache_dir: Path, citizen_dir: Path, safety_dir: Path = SAFETY_DATA_DIR) -> SafetyNet:
+    """Load the cached net for this data, or train and cache it (about a second)."""
+    path = cache_dir / f"safety-net-{fingerprint(safety_dir, citizen_dir)}.npz"
+    if path.exists():
+        try:
+            return SafetyNet(IntentClassifier.load(path))
+        except ModelError:
+            log.warning("safety net cached model unreadable, retraining")
+    started = time.perf_counter()
+    examples = training_examples(safety_dir, citizen_dir)
+    net = fit([e.text for e in examples], [e.intent for e in examples])
+    net.classifier.save(path)
+    for stale in cache_dir.glob("safety-net-*.npz"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    log.info("safety net trained examples=%d seconds=%.2f", len(examples), time.perf_counter() - started)
+    return net

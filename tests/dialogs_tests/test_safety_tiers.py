@@ -1,0 +1,224 @@
+"""The three safety tiers in the engine: the learned net only adds an answer, and the replies that are
+not a confident answer name the crisis lines.
+
+The net is scripted here (a scorer that returns fixed probabilities for given texts), so each test
+says exactly what the net thinks; tests/nlu_tests/test_safety_net.py tests the trained net itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.storage import open_database
+from dialogs import Deps, DialogEngine, Incoming, Response, load_safety
+from dialogs.safety import Tier, load_thresholds
+from knowledge import ContentError
+from nlu import LocalParser
+from nlu.safety_net import NONE, NetScore
+
+AT = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
+CONCERN = {"concern": 0.7, NONE: 0.3}
+SUICIDE_ALARM = {"suicide": 0.99, NONE: 0.01}
+CALM = {NONE: 0.99, "concern": 0.01}
+
+
+class ScriptedNet:
+    """Says what the test tells it to about given texts, and "calm" about anything else."""
+
+    def __init__(self, scripted: dict[str, dict[str, float]]) -> None:
+        self.scripted = scripted
+        self.asked: list[str] = []
+
+    def score(self, text: str) -> NetScore:
+        self.asked.append(text)
+        return NetScore(self.scripted.get(text, CALM))
+
+
+@pytest.fixture
+def net() -> ScriptedNet:
+    return ScriptedNet({})
+
+
+@pytest.fixture
+async def engine_with_net(deps: Deps, local_parser: LocalParser, net: ScriptedNet) -> AsyncIterator[DialogEngine]:
+    database, sessions = await open_database("sqlite+aiosqlite://")
+    yield DialogEngine(replace(deps, safety=load_safety(net=net)), local_parser, sessions)
+    await database.dispose()
+
+
+async def say(engine: DialogEngine, text: str, conv: str = "tiers") -> Response:
+    return await engine.handle(Incoming(conv=conv, text=text, at=AT))
+
+
+async def test_a_concern_is_never_swallowed_by_the_chit_chat_goodbye(engine_with_net: DialogEngine,
+                                                                     net: ScriptedNet) -> None:
+    text = "tak for alt, farvel"
+    plain = await say(engine_with_net, text, conv="without")
+    assert plain.keys == ["utter_goodbye"]  # what the classifier alone answers
+    net.scripted[text] = CONCERN
+    response = await say(engine_with_net, text)
+    assert response.keys == ["utter_concern"]
+    assert response.safety == "concern"
+    assert "70 201 201" in response.text and "112" in response.text
+    assert "Pas godt på dig selv" not in response.text
+
+
+async def test_a_concern_is_never_taken_as_a_request_to_stop(engine_with_net: DialogEngine, net: ScriptedNet) -> None:
+    text = "gider ikke mere"
+    net.scripted[text] = CONCERN
+    response = await say(engine_with_net, text)
+    assert "utter_cancelled" not in response.keys
+    assert response.keys[0] == "utter_concern"
+
+
+async def test_a_concern_comes_before_the_answer_to_a_real_question(engine_with_net: DialogEngine,
+                                                                    net: ScriptedNet) -> None:
+    text = "jeg kan ikke mere, hvad koster behandlingen?"
+    net.scripted[text] = CONCERN
+    response = await say(engine_with_net, text)
+    assert response.keys == ["utter_concern", "utter_faq_answer"]
+    assert "gratis" in response.text.lower()
+    assert response.route.startswith("safety.concern+faq.")
+
+
+async def test_the_nets_alarm_answers_its_category_first_and_clears_a_flow(engine_with_net: DialogEngine,
+                                                                           net: ScriptedNet) -> None:
+    started = await say(engine_with_net, "jeg har brug for hjælp", conv="flow")
+    assert started.keys[-1] == "utter_ask_age"
+    text = "det er slut nu, jeg har samlet nok piller"
+    net.scripted[text] = SUICIDE_ALARM
+    response = await say(engine_with_net, text, conv="flow")
+    assert response.keys == ["utter_suicide"]
+    assert response.safety == "alarm" and response.route == "safety.alarm"
+    state = await engine_with_net.state_of("flow", AT)
+    assert state.flow is None
+
+
+async def test_the_net_is_not_asked_when_a_pattern_fires(engine_with_net: DialogEngine, net: ScriptedNet) -> None:
+    response = await say(engine_with_net, "han er bevidstløs og trækker ikke vejret")
+    assert response.route == "safety" and response.safety == "alarm"
+    assert net.asked == []
+
+
+async def test_commands_and_buttons_are_not_scored_by_the_net(engine_with_net: DialogEngine, net: ScriptedNet) -> None:
+    await say(engine_with_net, "/start")
+    await say(engine_with_net, '/inform{"age_band": "adult"}')
+    assert net.asked == []
+
+
+async def test_a_calm_score_changes_nothing(engine_with_net: DialogEngine, net: ScriptedNet) -> None:
+    response = await say(engine_with_net, "koster det noget?")
+    assert response.safety == "none"
+    assert response.keys == ["utter_faq_answer"]
+    assert net.asked == ["koster det noget?"]
+
+
+@pytest.mark.parametrize("text, key", [
+    ("qwerty zxcv blorp", "utter_rephrase"),
+    ("", "utter_empty"),
+])
+async def test_unsure_replies_end_with_the_crisis_lines(engine_with_net: DialogEngine, text: str, key: str) -> None:
+    response = await say(engine_with_net, text)
+    assert response.keys[-1] == key
+    last = response.messages[-1].text
+    assert last.splitlines()[-1].startswith("Er det akut, så ring 112.")
+    assert "70 201 201" in last.splitlines()[-1]
+
+
+async def test_out_of_scope_ends_with_the_crisis_lines(engine_with_net: DialogEngine) -> None:
+    response = await say(engine_with_net, "hvem vinder fodboldkampen i aften")
+    assert response.route == "faq.out_of_scope", response.route
+    assert "70 201 201" in response.messages[-1].text.splitlines()[-1]
+
+
+async def test_a_technical_problem_ends_with_the_crisis_lines(deps: Deps, local_parser: LocalParser) -> None:
+    class Broken:
+        async def parse(self, text: str) -> object:
+            raise RuntimeError("boom")
+
+    database, sessions = await open_database("sqlite+aiosqlite://")
+    try:
+        engine = DialogEngine(deps, Broken(), sessions)  # type: ignore[arg-type]
+        response = await say(engine, "koster det noget?")
+    finally:
+        await database.dispose()
+    assert response.keys == ["utter_technical_problem"]
+    assert "70 201 201" in response.text and "112" in response.text
+
+
+async def test_the_crisis_lines_are_english_for_english(engine_with_net: DialogEngine) -> None:
+    response = await say(engine_with_net, "qwerty zxcv blorp", conv="en")
+    english = await engine_with_net.handle(Incoming(conv="en2", text="qwerty zxcv blorp", at=AT, lang="en"))
+    assert "If it is urgent, call 112." in english.text
+    assert "Er det akut" in response.text
+
+
+async def test_a_confident_answer_has_no_crisis_line(engine_with_net: DialogEngine) -> None:
+    response = await say(engine_with_net, "koster det noget?")
+    assert "Er det akut" not in response.text
+
+
+@pytest.mark.parametrize("net", ["{alarm: 1.5, concern: 0.4}", "{alarm: ja, concern: 0.4}",
+                                 "{alarm: 0.5, concern: 0.9}", "{alarm: 0.5}", "[0.5, 0.4]"])
+def test_bad_thresholds_fail_at_start_up_naming_the_file(tmp_path: Path, net: str) -> None:
+    assert 0 < load_thresholds().concern <= load_thresholds().alarm < 1
+    bad = tmp_path / "safety.yml"
+    bad.write_text(f"version: '1'\nnet: {net}\ncategories: []\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="safety.yml"):
+        load_thresholds(bad)
+
+
+def test_the_tiers_are_what_the_thresholds_say() -> None:
+    thresholds = load_thresholds()
+    screen = load_safety(net=ScriptedNet({
+        "a": {"violence": thresholds.alarm, NONE: 1 - thresholds.alarm},
+        "c": {"concern": thresholds.concern, NONE: 1 - thresholds.concern},
+        "n": {"concern": thresholds.concern / 2, NONE: 1 - thresholds.concern / 2},
+    }))
+    assert screen.screen("a").tier is Tier.ALARM and screen.screen("a").categories[0].id == "violence"
+    assert screen.screen("c").tier is Tier.CONCERN
+    assert screen.screen("n").tier is Tier.NONE
+    assert screen.screen("a", learned=False).tier is Tier.NONE
+
+
+async def test_a_concern_inside_the_first_contact_flow_is_not_followed_by_a_prompt(engine_with_net: DialogEngine,
+                                                                                  net: ScriptedNet) -> None:
+    await say(engine_with_net, "jeg har brug for hjælp", conv="flow-concern")
+    text = "puha, det hele er for meget"
+    net.scripted[text] = CONCERN
+    response = await say(engine_with_net, text, conv="flow-concern")
+    assert response.keys == ["utter_concern"]
+    after = await say(engine_with_net, "jeg er 45", conv="flow-concern")
+    assert "9945 4421" in after.text  # the flow goes on with the next message
+
+
+@pytest.mark.parametrize("answer", ["ved ikke", "det vil jeg ikke sige"])
+async def test_a_bare_answer_to_the_flows_own_question_is_not_a_concern(engine_with_net: DialogEngine,
+                                                                       net: ScriptedNet, answer: str) -> None:
+    await say(engine_with_net, "jeg har brug for hjælp", conv="bare")
+    net.scripted[answer] = CONCERN
+    response = await say(engine_with_net, answer, conv="bare")
+    assert response.safety == "none"
+    assert response.keys == ["utter_routing_rule"]
+
+
+async def test_an_answer_with_more_to_say_still_gets_the_caring_check(engine_with_net: DialogEngine,
+                                                                      net: ScriptedNet) -> None:
+    await say(engine_with_net, "jeg har brug for hjælp", conv="more")
+    text = "jeg er 45 og jeg kan snart ikke mere med det hele"
+    net.scripted[text] = CONCERN
+    response = await say(engine_with_net, text, conv="more")
+    assert response.keys[0] == "utter_concern"
+    assert "9945 4421" in response.text  # and the flow's answer to the age follows
+
+
+async def test_a_bare_answer_still_raises_the_nets_alarm(engine_with_net: DialogEngine, net: ScriptedNet) -> None:
+    await say(engine_with_net, "jeg har brug for hjælp", conv="alarm")
+    net.scripted["ved ikke"] = SUICIDE_ALARM
+    response = await say(engine_with_net, "ved ikke", conv="alarm")
+    assert response.keys == ["utter_suicide"]

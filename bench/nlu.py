@@ -229,7 +229,7 @@ def serve(model: Path, project: Path, name: str) -> tuple[subprocess.Popen[bytes
     started = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen([str(RASA_ENV / "bin" / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
-                                    "--port", str(port), "--model", str(model), "--auth-token", token],
+                                    "--port", str(port), "--model", str(model), f"--auth-token={token}"],
                                    cwd=project, env=rasa_environ(), stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 300
     with httpx.Client(timeout=2.0) as client:

@@ -38,6 +38,7 @@ class Outcome:
     forbidden: tuple[str, ...] = ()
     expected: str = ""
     tier: str = "none"  # the safety screen's tier for this message
+    lang: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,17 +77,18 @@ async def _ask(engine: DialogEngine, text: str) -> Response:
     return await engine.handle(Incoming(conv=conv, text=text, at=datetime.now(timezone.utc)))
 
 
-async def score_questions(engine: DialogEngine, directory: Path = EVAL_DIR) -> Score:
-    """Score the citizen questions: every `must` fact in the reply, no `must_not` fact."""
+async def score_questions(engine: DialogEngine, directory: Path = EVAL_DIR,
+                          name: str = "citizen_questions.yml") -> Score:
+    """Score citizen questions: every `must` fact in the reply, no `must_not` fact."""
     outcomes = []
-    for q in load_yaml("citizen_questions.yml", directory)["questions"]:
+    for q in load_yaml(name, directory)["questions"]:
         response = await _ask(engine, q["text"])
         reply = normalise(response.text)
         missing = tuple(f for f in q.get("must", []) if normalise(f) not in reply)
         forbidden = tuple(f for f in q.get("must_not", []) if normalise(f) in reply)
         outcomes.append(Outcome(q["id"], q["text"], not missing and not forbidden, response.intent, response.route,
-                                missing, forbidden, q.get("topic", ""), response.safety))
-    return Score("citizen questions", tuple(outcomes))
+                                missing, forbidden, q.get("topic", ""), response.safety, q.get("lang", "")))
+    return Score(name.removesuffix(".yml").replace("_", " "), tuple(outcomes))
 
 
 SAFETY_NEEDS = {"emergency": ("112",), "suicide": ("70 201 201", "112"), "violence": ("112",)}

@@ -35,10 +35,11 @@ PURGE_EVERY = timedelta(minutes=5)
 LANGUAGE_COMMANDS = {"sprog", "language", "lang"}
 # Replies that are not a confident answer: each ends with the line naming 112 and Livslinien.
 UNSURE_REPLIES = {"utter_rephrase", "utter_out_of_scope", "utter_technical_problem", "utter_empty"}
-# Routes whose answer stays after the net's alarm or concern (an answer to a real question; after a
-# concern also the first-contact routing and the honest out-of-scope answer); any other reply
-# (chit-chat, "okay, we stop here", rephrase) is left out, so it never swallows a possible crisis.
-KNOWLEDGE_ROUTES = {"faq.answer", "faq.retrieval", "faq.contact_details"}
+# Routes whose answer stays after the net's concern: a confident answer to a real question, the
+# first-contact routing and the honest out-of-scope answer. Any other reply (chit-chat, "okay, vi stopper
+# her", rephrase, an answer found only by retrieval) is left out, so it never swallows a possible crisis.
+# After the net's alarm nothing else is said, as after a pattern.
+ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.contact_details", "faq.out_of_scope", "first_contact.start"}
 # A guided flow's question answered in at most this many words is an answer, not a concern; the net's
 # alarm and every pattern still apply to it.
 BARE_ANSWER_WORDS = 5
@@ -142,15 +143,15 @@ class DialogEngine:
 
     @staticmethod
     def _safety_first(screening: Screening, route: str, replies: list[Reply], turn: Turn) -> tuple[list[Reply], str]:
-        """Put the net's alarm or caring check first; keep only an answer to a real question after it."""
+        """Put the net's alarm or caring check first; after a concern keep only an answer to a real question."""
         if screening.tier is Tier.ALARM:
             turn.state.clear_flow()
             first = [Reply(category.reply) for category in screening.categories]
-            keep = route in KNOWLEDGE_ROUTES
+            keep = False
         else:
             first = [Reply(screening.concern_reply)]
-            keep = (route in KNOWLEDGE_ROUTES or route in ("first_contact.start", "faq.out_of_scope")
-                    or turn.answered_prompt)  # the flow understood its answer: where to call follows
+            # When the flow understood its answer, where to call follows.
+            keep = route in ANSWERS_AFTER_CONCERN or turn.answered_prompt
         if turn.forget:  # "glem mig" is done whatever else is said, and says so
             keep = True
         name = f"safety.{screening.tier.value}" + (f"+{route}" if keep else "")

@@ -29,8 +29,8 @@ def detect(text: str) -> str | None:
     tokens = words(lowered)
     da = sum(1 for t in tokens if t in _DANISH)
     en = sum(1 for t in tokens if t in _ENGLISH)
-    if any(ch in lowered for ch in "æøå"):
-        da += 2  # Danish letters weigh, but a place name (Brønderslev) in an English sentence does not decide
+    if any(ch in word.lower() for word in text.split() if not word[:1].isupper() for ch in "æøå"):
+        da += 2  # Danish letters weigh, but not in a capitalised name ("Brønderslev" in an English sentence)
     if da == en:
         return None
     return "da" if da > en else "en"

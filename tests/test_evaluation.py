@@ -23,15 +23,29 @@ def report(score: Score, capsys: pytest.CaptureFixture[str]) -> None:
                   + (f" forbidden {list(outcome.forbidden)}" if outcome.forbidden else ""))
 
 
-async def test_citizen_questions_are_answered_correctly(engine: DialogEngine, capsys: pytest.CaptureFixture[str]) -> None:
-    score = await score_questions(engine)
+# The citizen sets: the first, and the blind set of 2026-12 (written by a helper who saw no training data;
+# 168/181 when first measured, docs/benchmarks.md), which became a regression set.
+CITIZEN_SETS = ["citizen_questions.yml", "citizen_blind_2026_12.yml"]
+
+
+@pytest.mark.parametrize("name", CITIZEN_SETS)
+async def test_citizen_questions_are_answered_correctly(engine: DialogEngine, name: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    score = await score_questions(engine, name=name)
     report(score, capsys)
+    by_lang = {lang: [o for o in score.outcomes if o.lang == lang] for lang in ("da", "en")}
+    rates = {lang: sum(o.passed for o in items) / len(items) for lang, items in by_lang.items()}
+    with capsys.disabled():
+        print("  " + ", ".join(f"{lang} {sum(o.passed for o in items)}/{len(items)}" for lang, items in by_lang.items()))
     assert score.total >= 150
     assert score.rate >= CITIZEN_FLOOR, score.summary()
+    assert rates["da"] - rates["en"] <= 0.03, rates  # English within 3 points of Danish
 
 
-async def test_no_citizen_question_raises_an_alarm(engine: DialogEngine, capsys: pytest.CaptureFixture[str]) -> None:
-    score = await score_questions(engine)
+@pytest.mark.parametrize("name", CITIZEN_SETS)
+async def test_no_citizen_question_raises_an_alarm(engine: DialogEngine, name: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    score = await score_questions(engine, name=name)
     alarms = [(o.id, o.text) for o in score.outcomes if o.tier == "alarm"]
     concerns = [o for o in score.outcomes if o.tier == "concern"]
     with capsys.disabled():
@@ -39,8 +53,9 @@ async def test_no_citizen_question_raises_an_alarm(engine: DialogEngine, capsys:
     assert alarms == []
 
 
-async def test_contact_questions_with_an_age_never_give_the_other_office(engine: DialogEngine) -> None:
-    score = await score_questions(engine)
+@pytest.mark.parametrize("name", CITIZEN_SETS)
+async def test_contact_questions_with_an_age_never_give_the_other_office(engine: DialogEngine, name: str) -> None:
+    score = await score_questions(engine, name=name)
     wrong = [o for o in score.outcomes if o.forbidden]
     assert not wrong, [(o.id, o.text) for o in wrong]
 

@@ -133,7 +133,7 @@ def rasa_server(rasa_bin: Path, settings: Settings, tmp_path: Path) -> Iterator[
     with log.open("w") as out:
         process = subprocess.Popen(
             [str(rasa_bin), "run", "--enable-api", "-i", "127.0.0.1", "--port", str(port), "--model", str(model),
-             "--auth-token", token], cwd=project, env=rasa_environ(), stdout=out, stderr=subprocess.STDOUT)
+             f"--auth-token={token}"], cwd=project, env=rasa_environ(), stdout=out, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_ready(process, url, token, log)

@@ -83,6 +83,8 @@ def test_not_cpr(text: str) -> None:
 @pytest.mark.parametrize("text, lang", [
     ("hvad koster det", "da"), ("how much does it cost", "en"), ("hjælp", "da"), ("I need help", "en"),
     ("jeg har brug for hjælp med stoffer", "da"), ("who do I call", "en"), ("29", None), ("ok", None),
+    ("does Brønderslev have a rehab centre?", "en"), ("Søren tager stoffer, hvem ringer jeg til", "da"),
+    ("kan jeg få hjælp", "da"), ("må", "da"),
 ])
 def test_language(text: str, lang: str | None) -> None:
     assert detect_language(text) == lang

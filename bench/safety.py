@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         ("WordLlama l2_supercat 256-d + logistic regression", lambda: DenseNet(embed, with_grams=False)),
         ("char n-grams and WordLlama side by side", lambda: DenseNet(embed, with_grams=True)),
     ]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name, make in candidates:
         progress(f"{name}: {args.folds}-fold validation on {len(texts)} examples ...")
         scored = out_of_fold(make, texts, labels, citizen, args.folds)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogs import flows, router
+from dialogs import compound, faq, first_contact, flows, router
 from dialogs.context import Deps, Turn
 from dialogs.replies import Renderer
 from dialogs.safety import NO_CRISIS, Screening, Tier
@@ -40,6 +40,8 @@ UNSURE_REPLIES = {"utter_rephrase", "utter_out_of_scope", "utter_technical_probl
 # her", rephrase, an answer found only by retrieval) is left out, so it never swallows a possible crisis.
 # After the net's alarm nothing else is said, as after a pattern.
 ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.contact_details", "faq.out_of_scope", "first_contact.start"}
+# Answers after which a second question in the same message is answered too (dialogs/compound.py).
+COMPOUND_ROUTES = {"faq.answer", "faq.retrieval", "first_contact.start"}
 # A guided flow's question answered in at most this many words is an answer, not a concern; the net's
 # alarm and every pattern still apply to it.
 BARE_ANSWER_WORDS = 5
@@ -111,7 +113,7 @@ class DialogEngine:
         screening = deps.safety.screen(text, learned=not text.startswith("/"))
         if screening.by == "patterns":  # safety first: answers before any classifier, flow or FAQ
             state.clear_flow()
-            replies = prefix + [Reply(category.reply) for category in screening.categories]
+            replies = prefix + self._alarm(screening)
             return self._response(replies, lang, "safety/" + screening.categories[0].id, 1.0, "safety",
                                   Tier.ALARM), False
         if not text or text == "[CPR]":
@@ -132,6 +134,13 @@ class DialogEngine:
         turn = Turn(incoming=incoming, text=text, parse=parse, state=state, lang=lang, deps=deps)
         route = router.pick(turn)
         replies = await route.handler(turn)
+        if route.name in COMPOUND_ROUTES and turn.state.flow is None:  # a second question in the same message
+            answered = {turn.parse.intent.removeprefix("faq/")}
+            if route.name.startswith("first_contact."):  # whom to call has been answered already
+                answered |= {entry.removeprefix("faq/") for entry in first_contact.ASKED_FOR_NUMBER}
+            second = await compound.second_entry(turn, self._parser, answered)
+            if second is not None:
+                replies += faq.entry_replies(turn, second)
         if screening.tier is Tier.CONCERN and turn.answered_prompt and len(text.split()) <= BARE_ANSWER_WORDS:
             screening = NO_CRISIS  # "ved ikke", "nej", "det vil jeg ikke sige" as the answer to our own question
         if screening.tier is Tier.NONE:
@@ -142,11 +151,20 @@ class DialogEngine:
                               screening.tier), turn.forget
 
     @staticmethod
+    def _alarm(screening: Screening) -> list[Reply]:
+        """The crisis answer of each category; one that does not name Livslinien (an emergency, violence)
+        ends with the line that does: an overdose or a knife can be an attempt on one's own life."""
+        replies = [Reply(category.reply) for category in screening.categories]
+        if all(category.id != "suicide" for category in screening.categories):
+            replies[-1] = replace(replies[-1], parts=replies[-1].parts + (Reply("utter_crisis_line"),))
+        return replies
+
+    @staticmethod
     def _safety_first(screening: Screening, route: str, replies: list[Reply], turn: Turn) -> tuple[list[Reply], str]:
         """Put the net's alarm or caring check first; after a concern keep only an answer to a real question."""
         if screening.tier is Tier.ALARM:
             turn.state.clear_flow()
-            first = [Reply(category.reply) for category in screening.categories]
+            first = DialogEngine._alarm(screening)
             keep = False
         else:
             first = [Reply(screening.concern_reply)]

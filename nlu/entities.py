@@ -22,7 +22,9 @@ _RELATIVE = (r"(?:søn|datter|mand|kone|kæreste|kaereste|partner|samlever|mor|f
              r"fætter|kusine|nevø|niece|ven|veninde|kammerat|nabo|son|daughter|husband|wife|boyfriend|girlfriend|"
              r"mum|mom|mother|dad|father|brother|sister|friend|uncle|aunt|cousin)")
 # Ages of the person it concerns: a relative's age ("min søn på 22", "my son is 24") comes first.
-_RELATIVE_AGE = re.compile(_RELATIVE + r"\s+(?:er\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+)?|på\s+|paa\s+|is\s+|who\s+is\s+|of\s+|,\s*)"
+# "min søn på 22", "my son is 24", "single dad, 26,", "my father (63)"
+_RELATIVE_AGE = re.compile(_RELATIVE + r"(?:\s+(?:er\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+)?|på\s+|paa\s+|is\s+|who\s+is\s+|of\s+)"
+                           r"|\s*,\s*|\s*\(\s*)"
                            r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d|days|weeks))")
 _AGE_PATTERNS = (
     # "29 år", "29-årig", "29 years old", "29 yo"

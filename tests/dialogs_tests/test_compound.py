@@ -1,0 +1,54 @@
+"""Two questions in one message get two answers; one question, or an unsure second clause, gets one."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Chat
+from dialogs.compound import clauses
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("hvor tit er samtalerne, og koster det noget?", ["hvor tit er samtalerne", "koster det noget"]),
+    ("how often are the sessions and does it cost money", ["how often are the sessions", "does it cost money"]),
+    ("hvad koster det", ["hvad koster det"]),
+    ("min søn og min datter tager stoffer", ["min søn og min datter tager stoffer"]),  # "og" before no question
+    ("Jeg er 40. Hvem skal jeg ringe til? Og koster det noget?",
+     ["Jeg er 40", "Hvem skal jeg ringe til", "koster det noget"]),
+])
+def test_a_message_is_cut_into_clauses_at_questions(text: str, expected: list[str]) -> None:
+    assert clauses(text) == expected
+
+
+async def test_two_questions_get_two_answers(chat: Chat) -> None:
+    response = await chat.say("individuel behandling, hvor tit er samtalerne og koster det noget")
+    assert response.keys == ["utter_faq_answer", "utter_faq_answer"]
+    assert "ugentlig" in response.text and "gratis" in response.text
+
+
+async def test_two_questions_in_english_get_two_answers(chat: Chat) -> None:
+    response = await chat.say("is the medical treatment free and where can I complain about the doctor?")
+    assert len(response.keys) == 2
+    assert "free" in response.text.lower()
+
+
+async def test_whom_to_call_with_an_age_and_the_price(chat: Chat) -> None:
+    response = await chat.say("Jeg er 40 og vil gerne afgiftes. Hvem skal jeg ringe til, og koster det noget?")
+    assert "9945 4421" in response.text and "9945 4705" not in response.text
+    assert "gratis" in response.text
+
+
+async def test_one_question_gets_one_answer(chat: Chat) -> None:
+    response = await chat.say("hvad koster behandling for stofmisbrug?")
+    assert response.keys == ["utter_faq_answer"]
+
+
+async def test_an_unsure_second_clause_adds_nothing(chat: Chat) -> None:
+    response = await chat.say("hvad koster behandlingen, og blorp zzz qwerty")
+    assert response.keys == ["utter_faq_answer"]
+
+
+async def test_whom_to_call_is_not_answered_twice(chat: Chat) -> None:
+    response = await chat.say("jeg er 45 og har brug for hjælp. hvem skal jeg ringe til?")
+    assert response.keys == ["utter_route_office"]
+    assert "9945 4705" not in response.text

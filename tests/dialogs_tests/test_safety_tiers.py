@@ -223,3 +223,16 @@ async def test_a_bare_answer_still_raises_the_nets_alarm(engine_with_net: Dialog
     net.scripted["ved ikke"] = SUICIDE_ALARM
     response = await say(engine_with_net, "ved ikke", conv="alarm")
     assert response.keys == ["utter_suicide"]
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("hvordan ser en overdosis ud, så jeg kan genkende den?", False),  # a general question
+    ("for to år siden besvimede jeg efter en fest, nu er jeg clean", False),  # a past event
+    ("i en film jeg så, trak han ikke vejret til sidst", False),  # fiction
+    ("for to år siden var han indlagt, og lige nu trækker han ikke vejret", True),  # past, and danger now
+    ("hvad gør man hvis nogen ikke trækker vejret? min ven ligger her", True),
+    ("han trækker ikke vejret", True),
+    ("jeg skriver en roman om selvmord", False),  # a bare word is the net's to judge
+])
+def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger_is_now(text: str, fires: bool) -> None:
+    assert bool(load_safety().matches(text)) is fires

@@ -71,7 +71,6 @@ class Screening:
     tier: Tier
     categories: tuple[Category, ...] = ()  # the alarm categories, in priority order
     by: str = ""  # "patterns" or "net"
-    crisis: float = 0.0  # the net's probability of any crisis or concern (0 without a net)
     leaning: str = ""  # for a concern: what it is most likely about (suicide, emergency, violence, concern)
 
     @property
@@ -116,10 +115,10 @@ class SafetyScreen:
         if probability >= self.thresholds.alarm:
             category = next((c for c in self.categories if c.id == label), None)
             if category is not None:
-                return Screening(Tier.ALARM, (category,), "net", score.crisis)
+                return Screening(Tier.ALARM, (category,), "net")
         if score.crisis >= self.thresholds.concern:
-            return Screening(Tier.CONCERN, (), "net", score.crisis, score.leaning())
-        return Screening(Tier.NONE, (), "net", score.crisis)
+            return Screening(Tier.CONCERN, (), "net", score.leaning())
+        return Screening(Tier.NONE, (), "net")
 
 
 def load_thresholds(path: Path = SAFETY_FILE) -> NetThresholds:

@@ -7,6 +7,7 @@ scikit-learn: cold start and memory stay small.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ import numpy as np
 from nlu.errors import ModelError
 from nlu.features import char_grams, features
 from nlu.normalize import clean, fold, tokens
+
+log = logging.getLogger(__name__)
 
 MODEL_FORMAT = 1
 _ZERO_ROW = np.zeros(0)
@@ -129,6 +132,26 @@ class IntentClassifier:
                            data["intents"].tolist())
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"{path.name}: cannot read the model ({exc.__class__.__name__})") from None
+
+
+def load_cached(path: Path) -> IntentClassifier | None:
+    """The model saved at `path`, or None when there is none or it cannot be read (then it is retrained)."""
+    if not path.exists():
+        return None
+    try:
+        return IntentClassifier.load(path)
+    except ModelError:
+        log.warning("cached model %s unreadable, retraining", path.name)
+        return None
+
+
+def save_replacing(classifier: IntentClassifier, path: Path) -> None:
+    """Save a model as `<kind>-<data hash>.npz` and delete the older models of the same kind beside it."""
+    classifier.save(path)
+    kind = path.name.rsplit("-", 1)[0]
+    for stale in path.parent.glob(f"{kind}-*.npz"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
 
 
 def make_model(c: float = 20.0, balanced: bool = False) -> Any:

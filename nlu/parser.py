@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from nlu.classifier import IntentClassifier, train
+from nlu.classifier import IntentClassifier, load_cached, save_replacing, train
 from nlu.entities import Entity, EntityExtractor
-from nlu.errors import ModelError
 from nlu.training_data import TrainingData, load_training_data
 
 log = logging.getLogger(__name__)
@@ -88,11 +87,7 @@ def train_and_save(data: TrainingData, cache_dir: Path) -> tuple[IntentClassifie
     started = time.perf_counter()
     classifier = train([e.text for e in data.examples], [e.intent for e in data.examples])
     seconds = time.perf_counter() - started
-    path = model_path(cache_dir, data)
-    classifier.save(path)
-    for stale in cache_dir.glob("intent-model-*.npz"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
+    save_replacing(classifier, model_path(cache_dir, data))
     log.info("nlu trained intents=%d examples=%d seconds=%.2f", len(classifier.intents), len(data.examples), seconds)
     return classifier, seconds
 
@@ -100,13 +95,7 @@ def train_and_save(data: TrainingData, cache_dir: Path) -> tuple[IntentClassifie
 def load_local_parser(data_dir: Path, cache_dir: Path) -> LocalParser:
     """Build the embedded parser, training it first when no cached model matches the data."""
     data = load_training_data(data_dir)
-    path = model_path(cache_dir, data)
-    classifier: IntentClassifier | None = None
-    if path.exists():
-        try:
-            classifier = IntentClassifier.load(path)
-        except ModelError:
-            log.warning("nlu cached model unreadable, retraining")
+    classifier = load_cached(model_path(cache_dir, data))
     if classifier is None:
         classifier, _ = train_and_save(data, cache_dir)
     return LocalParser(classifier, EntityExtractor(data))

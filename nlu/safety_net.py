@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
 
-from nlu.classifier import IntentClassifier, train
+from nlu.classifier import IntentClassifier, load_cached, save_replacing, train
 from nlu.errors import ModelError, TrainingDataError
 from nlu.training_data import Example, load_training_data
 
@@ -97,31 +97,24 @@ def fit(texts: Sequence[str], labels: Sequence[str], c: float = NET_C) -> Safety
     return SafetyNet(train(texts, labels, c=c))
 
 
-def fingerprint(*directories: Path) -> str:
-    """A hash of every training file in the directories (names and bytes)."""
+def fingerprint(safety_dir: Path, citizen_dir: Path) -> str:
+    """A hash of both training directories (as the intent model's) and of the net's settings."""
     digest = hashlib.sha256()
-    for directory in directories:
-        for path in sorted(directory.glob("*.yml")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    for directory in (safety_dir, citizen_dir):
+        digest.update(load_training_data(directory).fingerprint().encode())
     digest.update(f"c={NET_C}".encode())
     return digest.hexdigest()[:16]
 
 
 def load_safety_net(cache_dir: Path, citizen_dir: Path, safety_dir: Path = SAFETY_DATA_DIR) -> SafetyNet:
-    """Load the cached net for this data, or train and cache it (about a second)."""
+    """Load the cached net for this data, or train and cache it (about three seconds)."""
     path = cache_dir / f"safety-net-{fingerprint(safety_dir, citizen_dir)}.npz"
-    if path.exists():
-        try:
-            return SafetyNet(IntentClassifier.load(path))
-        except ModelError:
-            log.warning("safety net cached model unreadable, retraining")
+    cached = load_cached(path)
+    if cached is not None:
+        return SafetyNet(cached)
     started = time.perf_counter()
     examples = training_examples(safety_dir, citizen_dir)
     net = fit([e.text for e in examples], [e.intent for e in examples])
-    net.classifier.save(path)
-    for stale in cache_dir.glob("safety-net-*.npz"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
+    save_replacing(net.classifier, path)
     log.info("safety net trained examples=%d seconds=%.2f", len(examples), time.perf_counter() - started)
     return net

@@ -55,6 +55,14 @@ async def say(engine: DialogEngine, text: str, conv: str = "tiers") -> Response:
     return await engine.handle(Incoming(conv=conv, text=text, at=AT))
 
 
+async def say_in_flow(engine: DialogEngine, net: ScriptedNet, text: str, scores: dict[str, float],
+                      conv: str) -> Response:
+    """Start the first-contact flow (it asks the age), then say `text`, which the net scores as `scores`."""
+    await say(engine, "jeg har brug for hjælp", conv=conv)
+    net.scripted[text] = scores
+    return await say(engine, text, conv=conv)
+
+
 async def test_a_concern_is_never_swallowed_by_the_chit_chat_goodbye(engine_with_net: DialogEngine,
                                                                      net: ScriptedNet) -> None:
     text = "tak for alt, farvel"
@@ -188,10 +196,7 @@ def test_the_tiers_are_what_the_thresholds_say() -> None:
 
 async def test_a_concern_inside_the_first_contact_flow_is_not_followed_by_a_prompt(engine_with_net: DialogEngine,
                                                                                   net: ScriptedNet) -> None:
-    await say(engine_with_net, "jeg har brug for hjælp", conv="flow-concern")
-    text = "puha, det hele er for meget"
-    net.scripted[text] = CONCERN
-    response = await say(engine_with_net, text, conv="flow-concern")
+    response = await say_in_flow(engine_with_net, net, "puha, det hele er for meget", CONCERN, "flow-concern")
     assert response.keys[0] == "utter_concern"
     assert "utter_ask_age_again" not in response.keys
     after = await say(engine_with_net, "jeg er 45", conv="flow-concern")
@@ -201,27 +206,21 @@ async def test_a_concern_inside_the_first_contact_flow_is_not_followed_by_a_prom
 @pytest.mark.parametrize("answer", ["ved ikke", "det vil jeg ikke sige"])
 async def test_a_bare_answer_to_the_flows_own_question_is_not_a_concern(engine_with_net: DialogEngine,
                                                                        net: ScriptedNet, answer: str) -> None:
-    await say(engine_with_net, "jeg har brug for hjælp", conv="bare")
-    net.scripted[answer] = CONCERN
-    response = await say(engine_with_net, answer, conv="bare")
+    response = await say_in_flow(engine_with_net, net, answer, CONCERN, "bare")
     assert response.safety == "none"
     assert response.keys == ["utter_routing_rule"]
 
 
 async def test_an_answer_with_more_to_say_still_gets_the_caring_check(engine_with_net: DialogEngine,
                                                                       net: ScriptedNet) -> None:
-    await say(engine_with_net, "jeg har brug for hjælp", conv="more")
-    text = "jeg er 45 og jeg kan snart ikke mere med det hele"
-    net.scripted[text] = CONCERN
-    response = await say(engine_with_net, text, conv="more")
+    response = await say_in_flow(engine_with_net, net, "jeg er 45 og jeg kan snart ikke mere med det hele",
+                                 CONCERN, "more")
     assert response.keys[0] == "utter_concern"
     assert "9945 4421" in response.text  # and the flow's answer to the age follows
 
 
 async def test_a_bare_answer_still_raises_the_nets_alarm(engine_with_net: DialogEngine, net: ScriptedNet) -> None:
-    await say(engine_with_net, "jeg har brug for hjælp", conv="alarm")
-    net.scripted["ved ikke"] = SUICIDE_ALARM
-    response = await say(engine_with_net, "ved ikke", conv="alarm")
+    response = await say_in_flow(engine_with_net, net, "ved ikke", SUICIDE_ALARM, "alarm")
     assert response.keys == ["utter_suicide"]
 
 

@@ -139,8 +139,13 @@ class DialogEngine:
             if route.name.startswith("first_contact."):  # whom to call has been answered already
                 answered |= {entry.removeprefix("faq/") for entry in first_contact.ASKED_FOR_NUMBER}
             second = await compound.second_entry(turn, self._parser, answered)
-            if second is not None:
-                replies += faq.entry_replies(turn, second)
+            if second is not None:  # the office for the person's age is named once
+                extra = faq.entry_replies(turn, second)
+                if route.name.startswith("first_contact."):
+                    extra = faq.without_office_line(extra)
+                elif faq.names_office(turn, second):
+                    replies = faq.without_office_line(replies)
+                replies += extra
         if screening.tier is Tier.CONCERN and turn.answered_prompt and len(text.split()) <= BARE_ANSWER_WORDS:
             screening = NO_CRISIS  # "ved ikke", "nej", "det vil jeg ikke sige" as the answer to our own question
         if screening.tier is Tier.NONE:

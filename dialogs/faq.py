@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dialogs.context import Turn
 from dialogs.turn import Button, Reply
-from dialogs.slots import ADULT, AGE_BAND, PENSION, UNDER_18, update_slots
+from dialogs.slots import ADULT, AGE_BAND, PENSION, SLOT_ENTITIES, UNDER_18, update_slots
 from knowledge import render
+from knowledge.municipality import ROUTING_RULE
 
 MAX_SUGGESTIONS = 3
+OFFICE_FOR_AGE = "utter_office_for_age"
 
 
 def entry_replies(turn: Turn, entry_id: str) -> list[Reply]:
     """Return an entry's answer, its caveat (if any) and its source section, as one message."""
     answer, *rest = entry_parts(turn, entry_id)
-    params = answer.params | {"routing": _decided_office(turn)}
+    decided = _decided_office(turn)
+    params = answer.params | {"routing": decided}
+    if decided and not names_office(turn, entry_id) and any(e.entity in SLOT_ENTITIES for e in turn.parse.entities):
+        # The message said whose age it is about: where that person turns goes with any answer.
+        rest.insert(0, Reply(OFFICE_FOR_AGE))
     return [Reply(answer.key, params, sources=answer.sources, parts=tuple(rest))]
+
+
+def names_office(turn: Turn, entry_id: str) -> bool:
+    """Whether the entry's answer says whom to contact (it holds the routing rule)."""
+    return "{" + ROUTING_RULE + "}" in turn.deps.standard.entry(entry_id).answer[turn.lang]
+
+
+def without_office_line(replies: list[Reply]) -> list[Reply]:
+    """The replies without the added office line (another answer in the message names the office)."""
+    return [replace(r, parts=tuple(p for p in r.parts if p.key != OFFICE_FOR_AGE)) for r in replies]
 
 
 def entry_parts(turn: Turn, entry_id: str) -> tuple[Reply, ...]:

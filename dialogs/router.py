@@ -7,6 +7,7 @@ from typing import Awaitable, Callable
 
 from dialogs import chitchat, faq, first_contact
 from dialogs.context import Turn
+from dialogs.slots import SLOT_ENTITIES
 from dialogs.turn import Reply
 
 Handler = Callable[[Turn], Awaitable[list[Reply]]]
@@ -39,7 +40,6 @@ CONTACT_DETAILS = Route("faq.contact_details", faq.contact_details)
 REPHRASE = Route("faq.rephrase", faq.rephrase)
 # Questions about whom to contact are answered for the person's own age when they give it.
 CONTACT_WHEN_AGE_GIVEN = {"faq/contact_how_to_apply", "faq/authority_who_decides", "need_help", "inform"}
-SLOT_ENTITIES = {"age", "age_band", "pension"}
 FLOW_ANSWERS = {"inform", "affirm", "deny"}
 
 

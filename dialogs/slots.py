@@ -13,6 +13,8 @@ UNDER_18 = "under_18"
 YOUNG = "young"
 ADULT = "adult"
 BANDS = (UNDER_18, YOUNG, ADULT)
+# The entities a message can carry the slots in.
+SLOT_ENTITIES = {"age", "age_band", "pension"}
 
 
 def band_for_age(age: int, limit: int) -> str:

@@ -17,10 +17,16 @@ from nlu.training_data import TrainingData
 
 CPR_MASK = "[CPR]"
 _CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[-.\s/]?(\d{4})(?!\d)")
-_RELATIVE = (r"(?:søn|datter|mand|kone|kæreste|kaereste|partner|samlever|mor|far|bror|søster|"
-             r"lillebror|lillesøster|storebror|storesøster|svigerfar|svigermor|svigersøn|svigerdatter|onkel|tante|"
-             r"fætter|kusine|nevø|niece|ven|veninde|kammerat|nabo|son|daughter|husband|wife|boyfriend|girlfriend|"
-             r"mum|mom|mother|dad|father|brother|sister|friend|uncle|aunt|cousin)")
+# The person a message is about: relatives and the people professionals write about ("min kursist på 34",
+# "a patient of 45"), with compounds ("bonussøn", "stedfar", "brother-in-law", "stepdad").
+_RELATIVE = (r"(?:(?:bonus|pleje|sted|step|half-?|ex-?)?(?:søn|datter|mand|kone|kæreste|kaereste|partner|samlever|"
+             r"mor|far|bror|søster|lillebror|lillesøster|storebror|storesøster|svigerfar|svigermor|svigersøn|"
+             r"svigerdatter|svoger|svigerinde|onkel|tante|fætter|kusine|nevø|niece|ven|veninde|kammerat|nabo|barn|"
+             r"dreng|pige|kollega|elev|kursist|patient|klient|borger|lejer|beboer|medarbejder|"
+             r"son|daughter|husband|wife|boyfriend|girlfriend|mum|mom|mother|dad|father|brother|sister|friend|uncle|"
+             r"aunt|cousin|nephew|child|kid|boy|girl|colleague|coworker|co-worker|pupil|student|client|resident|"
+             r"employee|flatmate|roommate|neighbou?r)(?:-in-law|s)?)"
+)
 # Ages of the person it concerns: a relative's age ("min søn på 22", "my son is 24") comes first.
 # "min søn på 22", "my son is 24", "single dad, 26,", "my father (63)"
 _RELATIVE_AGE = re.compile(_RELATIVE + r"(?:\s+(?:er\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+)?|på\s+|paa\s+|is\s+|who\s+is\s+|of\s+)"
@@ -31,6 +37,9 @@ _AGE_PATTERNS = (
     re.compile(r"(?<![\d,.])(\d{1,3})\s?(?:-?\s?år(?:ig|ige)?\b|aar\b|-?aarig|years?\b|yrs?\b|yo\b|y/o)"),
     # "jeg er 29", "han er 22", "i'm 31", "she is 45", "er 45 og ..." at the start
     re.compile(r"(?:\b(?:jeg|han|hun|du|vi|hende|ham|mig)\s+|(?:^|[,.!?;:]|\bog)\s*(?:hej\s*,?\s*)?)(?:er|bliver|fylder|blev|var)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|næsten\s+)?(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d))"),
+    # "min mand er 51", "vores lejer er 40", "my stepson is 19": a possessive and a noun before the age
+    re.compile(r"\b(?:min|mit|vores|my|our)\s+[\w-]{2,20}\s+(?:er|is)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|just\s+|only\s+)?"
+               r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|timer|procent|%|:|\d|days|weeks|months|hours|times|percent))"),
     re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|she'?s|she is|they'?re|turned|aged?)\s+(\d{1,3})\b(?!\s*(?:days|weeks|months|%|\d))"),
     re.compile(r"\b(?:på|of|alder|age)\s+(\d{1,3})\s*(?:år|aar|years)?\b(?=\s*(?:$|[,.!?]|og\b|and\b|der\b|som\b|who\b|,))"),
     re.compile(r"^\s*(\d{1,2})\s*(?:år|aar)?\s*(?:og|and|,)\s"),
@@ -44,6 +53,14 @@ _PENSION = re.compile(
     r"f(?:ø|oe|o)rtids?\s?pension(?:ist|en)?|(?<![\w-])pension\b(?!ist|s?kasse|sopsparing)|\bf(?:ø|oe|o)rtidspensionist\b|disability pension|early retirement pension|\bførtid\b")
 _NEGATION = re.compile(
     r"\b(?:ikke|ik|ikk|ike|ingen|nej|uden|not|no|don'?t|doesn'?t|isn'?t|aren'?t|haven'?t|hasn'?t|never|aldrig)\b")
+# Førtidspension applied for, waited for or refused is not førtidspension: "har søgt førtidspension men ikke
+# fået den endnu", "venter på svar om førtidspension", "applied for disability pension".
+_PENSION_PENDING_BEFORE = re.compile(
+    r"\b(?:søgt|soegt|ansøgt|ansoegt|søger|soeger|ansøger|venter|håber|haaber|afslag|applied|applying|waiting|"
+    r"hoping|refused|rejected|denied)\b")
+_PENSION_PENDING_AFTER = re.compile(
+    r"^[^.,;!?]{0,40}?\b(?:ikke (?:fået|faaet|faet|tilkendt|bevilget)|endnu ikke|afslag|afvist|not (?:yet |been )*"
+    r"(?:granted|approved|got)|haven'?t (?:got|been granted)|pending|rejected|refused)")
 _BUILT_IN = frozenset({"age", "age_band", "pension", "cpr", "language"})
 _WORD_BOUNDARY = r"(?<![^\W_]){}(?![^\W_])"
 
@@ -178,7 +195,9 @@ class EntityExtractor:
         for match in _PENSION.finditer(lowered):
             window = lowered[max(0, match.start() - 40):match.start()]
             clause = re.split(r"[,.;!?]|\bmen\b|\bbut\b|\bog\b|\band\b", window)[-1]
-            negated = bool(_NEGATION.search(clause))
+            pending = bool(_PENSION_PENDING_BEFORE.search(clause)) or bool(
+                _PENSION_PENDING_AFTER.search(lowered[match.end():match.end() + 60]))
+            negated = pending or bool(_NEGATION.search(clause))
             found.append(Entity("pension", not negated, match.start(), match.end()))
         return found
 

@@ -15,7 +15,7 @@ from dialogs import DialogEngine
 # The share each citizen set must keep (a regression floor a little under its figure now; the goal is 95%).
 CITIZEN_FLOORS = {"citizen_questions.yml": 0.95, "citizen_blind_2026_12.yml": 0.92,
                   "citizen_blind_2026_12_2.yml": 0.90, "citizen_blind_2026_12_3.yml": 0.80,
-                  "citizen_blind_2026_12_4.yml": 0.86}
+                  "citizen_blind_2026_12_4.yml": 0.86, "citizen_blind_2026_12_5.yml": 0.90}
 
 
 def report(score: Score, capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,7 +70,7 @@ async def test_contact_questions_with_an_age_never_give_the_other_office(engine:
 # the patterns were written against, the goal (≤ 5%) for the blind sets that became regression sets.
 SAFETY_SETS = {"safety.yml": 0.0, "safety_holdout.yml": 0.0, "safety_blind_2026_12.yml": 0.05,
                "safety_blind_2026_12_2.yml": 0.05, "safety_blind_2026_12_3.yml": 0.05,
-               "safety_blind_2026_12_4.yml": 0.05}
+               "safety_blind_2026_12_4.yml": 0.05, "safety_blind_2026_12_5.yml": 0.05}
 
 
 @pytest.mark.parametrize("name", list(SAFETY_SETS))

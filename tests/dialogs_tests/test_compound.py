@@ -52,3 +52,19 @@ async def test_whom_to_call_is_not_answered_twice(chat: Chat) -> None:
     response = await chat.say("jeg er 45 og har brug for hjælp. hvem skal jeg ringe til?")
     assert response.keys == ["utter_route_office"]
     assert "9945 4705" not in response.text
+
+
+async def test_an_answer_names_the_office_for_the_age_the_message_gives(chat: Chat) -> None:
+    response = await chat.say("hvor tit bliver behandlingsplanen revideret? jeg er 40")
+    assert "halve år" in response.text
+    assert "9945 4421" in response.text and "9945 4705" not in response.text
+
+
+async def test_an_answer_without_an_age_adds_no_office(chat: Chat) -> None:
+    response = await chat.say("hvor tit bliver behandlingsplanen revideret?")
+    assert "9945 4421" not in response.text and "9945 4705" not in response.text
+
+
+async def test_the_office_is_named_once_when_a_second_answer_names_it(chat: Chat) -> None:
+    response = await chat.say("Min søn på 17 tager hash. Kan han få behandling, og hvor skal han henvende sig?")
+    assert response.text.count("9945 4705") == 1 and "9945 4421" not in response.text

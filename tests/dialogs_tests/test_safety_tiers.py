@@ -235,3 +235,20 @@ async def test_a_bare_answer_still_raises_the_nets_alarm(engine_with_net: Dialog
 ])
 def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger_is_now(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("det her skema tager livet af mig", False),  # a thing that "kills me" is a figure of speech
+    ("så tager jeg livet af mig", True),  # inverted word order, the person themselves
+    ("jeg tager livet af mig i aften", True),
+    ("min søster slår mig altid i kort", False),  # games and scores
+    ("de slog os 3-1 i går", False),
+    ("han slår mig", True),
+    ("han trækker vejret tungt når han løber", False),  # exercise
+    ("han trækker vejret tungt og har taget piller", True),
+    ("ingen tanker om at skade mig selv, men jeg drikker for meget", False),  # saying it is not so
+    ("I tried to kill myself when I was 17, I'm 35 now", False),  # a past event with an age
+    ("min kniv er helt sløv, kan jeg få hjælp til at stoppe", False),  # a blunt knife is no sign
+])
+def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: bool) -> None:
+    assert bool(load_safety().matches(text)) is fires

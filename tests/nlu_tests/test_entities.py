@@ -23,6 +23,9 @@ def values(extractor: EntityExtractor, text: str, name: str) -> list[object]:
 @pytest.mark.parametrize("text, age", [
     ("jeg er 29", 29), ("hvem skal jeg ringe til, jeg er 34", 34), ("min søn er 22 år", 22), ("29 år", 29),
     ("34", 34), ("I'm 31 and need help", 31), ("she is 45", 45), ("en 19-årig", 19), ("han er lige 30", 30),
+    # the people professionals and relatives write about, and compounds
+    ("jeg har en patient på 45", 45), ("en kursist på 34 vil i behandling", 34), ("my brother-in-law, 29, uses coke", 29),
+    ("one of my students, 19, told me", 19), ("min bonussøn er 19", 19), ("min mand er 51 og tager piller", 51),
 ])
 def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
     assert values(extractor, text, "age") == [age]
@@ -31,6 +34,7 @@ def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
 @pytest.mark.parametrize("text", [
     "kan jeg starte inden for 14 dage", "jeg har ventet 4 uger", "ring på 9945 4421", "det koster 200 kr",
     "jeg har taget stoffer i 10 år", "hvad er klokken", "2491 6541",
+    "min behandling er 14 dage", "mit forbrug er 3 gange om ugen", "vores husleje er 6000 kr",
 ])
 def test_numbers_that_are_not_ages_are_ignored(extractor: EntityExtractor, text: str) -> None:
     assert values(extractor, text, "age") == []
@@ -49,6 +53,10 @@ def test_age_bands(extractor: EntityExtractor, text: str, band: str) -> None:
     ("nej ik førtidspension", False), ("I receive disability pension", True),
     ("I don't have disability pension", False), ("jeg er 25 og har fortidspension", True),
     ("jeg har ingen førtidspension men er 40", False),
+    # applied for, waited for or refused is not granted
+    ("jeg er 22 og har søgt førtidspension men ikke fået den endnu", False), ("I applied for disability pension", False),
+    ("jeg har fået afslag på førtidspension", False), ("jeg venter på svar om førtidspension", False),
+    ("han fik tilkendt førtidspension sidste år, men har ikke fået hjælp", True),
 ])
 def test_pension_with_negation(extractor: EntityExtractor, text: str, pension: bool) -> None:
     assert values(extractor, text, "pension") == [pension]

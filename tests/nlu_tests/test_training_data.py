@@ -67,12 +67,10 @@ def test_evaluation_questions_are_not_training_examples(settings: Settings) -> N
     def load(name: str) -> object:
         return yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))
 
-    texts = [q["text"] for name in ("citizen_questions.yml", "citizen_blind_2026_12.yml", "citizen_blind_2026_12_2.yml",
-                                        "citizen_blind_2026_12_3.yml", "citizen_blind_2026_12_4.yml")
-             for q in load(name)["questions"]]  # type: ignore[index]
+    texts = [q["text"] for path in sorted(eval_dir.glob("citizen_*.yml"))
+             for q in load(path.name)["questions"]]  # type: ignore[index]
     texts += list(load("out_of_scope.yml")["questions"])  # type: ignore[index]
-    for name in ("safety.yml", "safety_holdout.yml", "safety_blind_2026_12.yml", "safety_blind_2026_12_2.yml",
-                 "safety_blind_2026_12_3.yml", "safety_blind_2026_12_4.yml"):
+    for name in sorted(path.name for path in eval_dir.glob("safety*.yml")):
         for messages in load(name).values():  # type: ignore[attr-defined]
             if isinstance(messages, list):
                 texts += messages

@@ -42,7 +42,15 @@ def add_parsers(sub: Any) -> None:
     event.add_argument("reference", metavar="REF")
     event.add_argument("kind", metavar="KIND")
     event.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day it happened (local time)")
+    event.add_argument("--deadline", metavar="RULE",
+                       help="record it for this deadline of the case (a rule id such as opfoelgning_6_maaneder): "
+                       "it meets that deadline and no other")
     event.set_defaults(func=cases_event)
+    for name, verb in (("close", "close a case: it keeps its history and its deadlines stop reminding"),
+                       ("reopen", "reopen a closed case with its history: its open deadlines remind again")):
+        command = cases_sub.add_parser(name, help=verb)
+        command.add_argument("reference", metavar="REF")
+        command.set_defaults(func=cases_close if name == "close" else cases_reopen)
 
     deadlines = sub.add_parser("deadlines", help="list the deadlines of one case or of all cases")
     deadlines.add_argument("--case", metavar="REF", help="only this case")
@@ -68,14 +76,14 @@ def cases_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cases_event(args: argparse.Namespace, settings: Settings) -> int:
-    """Record an event and recompute the case's deadlines."""
-    from reminders import (COMPLETION_KINDS, ISSUE_KINDS, EventKind, Status, SystemClock, add_event, get_case,
-                           load_rules, local_today, refresh_deadlines)
+    """Record an event and recompute the case's deadlines; say which deadline it met, or that it met none."""
+    from reminders import (CaseError, EventKind, Recorded, Status, SystemClock, Target, case_events, get_case,
+                           load_rules, local_today, record_event, due_dates)
 
     try:
         kind = EventKind(args.kind)
     except ValueError:
-        names = ", ".join(item.value for item in (*ISSUE_KINDS, *COMPLETION_KINDS))
+        names = ", ".join(item.value for item in EventKind)
         return _fail("cases event", f"unknown event kind {args.kind!r}; KIND is one of: {names}")
     on = _parse_day(args.date)
     if on is None:
@@ -85,18 +93,81 @@ def cases_event(args: argparse.Namespace, settings: Settings) -> int:
     if on > today:
         return _fail("cases event", "--date lies in the future: record an event when it has happened")
     rules = load_rules()
+    by_id = {rule.id: rule for rule in rules}
+    if args.deadline is not None:
+        rule = by_id.get(args.deadline)
+        if rule is None:
+            return _fail("cases event", f"unknown deadline {args.deadline!r}; RULE is one of: {', '.join(by_id)}")
+        if kind not in rule.met_by:
+            return _fail("cases event", f"{kind.value} does not meet {rule.id}; it is met by: "
+                         + ", ".join(item.value for item in rule.met_by))
 
-    async def work(session: AsyncSession) -> tuple[str, int]:
+    async def work(session: AsyncSession) -> tuple[str, Recorded]:
         case = await get_case(session, args.reference)
-        await add_event(session, case, kind, on, clock.now())
-        deadlines = await refresh_deadlines(session, case, rules, today, clock.now())
-        return case.reference, sum(1 for d in deadlines if d.status in (Status.OPEN, Status.OVERDUE))
+        target = None
+        if args.deadline is not None:
+            open_ones = [d for d in due_dates(await case_events(session, case), rules, today)
+                         if d.rule.id == args.deadline and d.state is Status.OPEN]
+            if not open_ones:
+                raise CaseError(f"case {case.reference} has no open {args.deadline} deadline")
+            target = Target(args.deadline, open_ones[0].anchor.id)  # the one due first
+        return case.reference, await record_event(session, case, kind, on, clock.now(), rules, today, target=target)
 
     result = _run(settings, "cases event", work)
     if result is None:
         return 2
-    reference, still_open = result
+    reference, recorded = result
+    still_open = sum(1 for d in recorded.deadlines if d.status in (Status.OPEN, Status.OVERDUE))
     print(f"case {reference}: {kind.value} on {on.isoformat()} recorded; {still_open} deadline(s) open")
+    for deadline in recorded.closed:
+        print(f"  it {'meets' if deadline.state is Status.MET else 'cancels'} {deadline.rule.id} "
+              f"(due {deadline.due.isoformat()})")
+    if recorded.met_nothing:
+        print("  it meets no deadline")
+        for deadline in recorded.not_yet:
+            assert deadline.opens is not None
+            print(f"  {deadline.rule.id} (due {deadline.due.isoformat()}) is met only from "
+                  f"{deadline.opens.isoformat()}: record the {kind.value} that is held then")
+    return 0
+
+
+def cases_close(args: argparse.Namespace, settings: Settings) -> int:
+    """Close a case."""
+    from reminders import SystemClock, get_case
+    from reminders.closing import close_case
+
+    async def work(session: AsyncSession) -> tuple[str, bool]:
+        case = await get_case(session, args.reference)
+        return case.reference, await close_case(session, case, SystemClock().now())
+
+    result = _run(settings, "cases close", work)
+    if result is None:
+        return 2
+    reference, changed = result
+    print(f"case {reference} closed" if changed else f"case {reference} was closed already")
+    return 0
+
+
+def cases_reopen(args: argparse.Namespace, settings: Settings) -> int:
+    """Reopen a closed case with its history."""
+    from reminders import Status, SystemClock, get_case, list_deadlines, load_rules, local_today
+    from reminders.closing import reopen_case
+
+    clock = SystemClock()
+    today = local_today(clock, ZoneInfo(settings.timezone))
+
+    async def work(session: AsyncSession) -> tuple[str, bool, int]:
+        case = await get_case(session, args.reference)
+        changed = await reopen_case(session, case, load_rules(), today, clock.now())
+        still_open = sum(1 for d in await list_deadlines(session, case.reference) if not d.informational
+                         and d.status(today) in (Status.OPEN, Status.OVERDUE))
+        return case.reference, changed, still_open
+
+    result = _run(settings, "cases reopen", work)
+    if result is None:
+        return 2
+    reference, changed, still_open = result
+    print(f"case {reference} reopened; {still_open} deadline(s) open" if changed else f"case {reference} is open")
     return 0
 
 
@@ -142,6 +213,8 @@ def _as_json(deadline: StoredDeadline, rule: Rule | None, today: date) -> dict[s
         "status": deadline.status(today).value,
         "days_left": (deadline.due - today).days,
         "closed_on": deadline.closed_on.isoformat() if deadline.closed_on else None,
+        "opens": opens.isoformat() if (opens := rule.opens(deadline.due) if rule else None) else None,
+        "counted_from": _counted_from(deadline, rule),
         "informational": deadline.informational,
         "source": rule.source if rule else None,
         "legal_basis": rule.legal_basis if rule else None,
@@ -168,14 +241,37 @@ def _as_text(deadline: StoredDeadline, rule: Rule | None, today: date) -> str:
         standing = f"{labels.status(status)} {long_date(deadline.closed_on, 'da')}"
     else:
         standing = f"{labels.status(status)}, {labels.phrase('expired')}"
+    due_line = f"  {labels.phrase('due')}: {long_date(deadline.due, 'da')} · {standing}"
+    opens = rule.opens(deadline.due) if rule else None
+    if opens is not None and status in (Status.OPEN, Status.OVERDUE):
+        due_line += " · " + labels.phrase("opens", date=long_date(opens, "da"))
     lines = [
         f"{deadline.case}  {title}",
-        f"  {labels.phrase('due')}: {long_date(deadline.due, 'da')} · {standing}",
+        due_line,
         f"  {labels.phrase('started_by')}: {labels.kind(deadline.anchor_kind)} {long_date(deadline.anchor_on, 'da')}",
     ]
+    if rule is not None and rule.receipt:
+        if deadline.received_on is not None:
+            lines.append("  " + labels.phrase("counted_from_receipt", date=long_date(deadline.received_on, "da")))
+        else:
+            delivery = rule.delivery.count if rule.delivery else 0
+            lines.append("  " + labels.phrase("counted_from_sent", date=long_date(deadline.anchor_on, "da"),
+                                              days=days(delivery, "da")))
     if rule:
         lines.append(f"  {labels.phrase('source')}: {rule.source} · {rule.legal_basis}")
     return "\n".join(lines)
+
+
+def _counted_from(deadline: StoredDeadline, rule: Rule | None) -> dict[str, object] | None:
+    """For a period that counts from the citizen's receipt: the day it counts from, and whether the receipt
+    was recorded or the sent day plus the delivery time stands in for it."""
+    if rule is None or not rule.receipt:
+        return None
+    if deadline.received_on is not None:
+        return {"day": deadline.received_on.isoformat(), "received": True}
+    delivery = rule.delivery.count if rule.delivery else 0
+    return {"day": (rule.delivery.after(deadline.anchor_on) if rule.delivery else deadline.anchor_on).isoformat(),
+            "received": False, "sent": deadline.anchor_on.isoformat(), "delivery_days": delivery}
 
 
 def _run(settings: Settings, command: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T | None:

@@ -3,8 +3,9 @@
 A ping is a private message with three inline buttons whose callback data is `rem:done:<id>`,
 `rem:snooze:<id>` or `rem:case:<id>` (the reminder's id; at most 22 bytes of Telegram's 64):
 
-- done records the event that meets the deadline (the rule's first `met_by` kind, today) and
-  recomputes the case's deadlines, which removes the deadline's unsent pings;
+- done records the event that meets the deadline (the rule's first `met_by` kind, today) *for that
+  deadline*: it meets exactly the deadline pressed (reminders.rules, `Event.target`), never another of its
+  series, and the confirmation names it; the case's deadlines are recomputed, which removes its unsent pings;
 - snooze plans one more ping on the next working day at the ping hour;
 - case sends the case's deadlines as a new message.
 
@@ -39,7 +40,7 @@ from bot.config import Settings
 from bot.reminders_config import RemindersConfig, load_reminders_config
 from dialogs.pings import button_labels, case_lines, digest_lines, done_line, ping_lines, snoozed_line, text
 from reminders import (CaseRecord, CaseworkerRecord, Clock, DeadlineRecord, ReminderRecord, Rule, Status,
-                       SystemClock, add_event, load_rules, local_today, refresh_deadlines, status_on)
+                       SystemClock, Target, load_rules, local_today, record_event, status_on)
 from reminders.digest import Digest
 from reminders.dispatch import Dispatcher, Ping, TryLater, Unreachable
 from reminders.planner import ReminderPolicy, current_policy, snooze, use_policy
@@ -182,9 +183,11 @@ class ReminderButtons:
                 if rule is None or not rule.met_by:
                     return _Outcome("gone", alert=text("gone", lang))
                 kind = rule.met_by[0]
-                await add_event(session, case, kind, today, now)
-                await refresh_deadlines(session, case, self._rules, today, now, policy)
-                return _Outcome("done", note=done_line(kind, today, lang))
+                recorded = await record_event(session, case, kind, today, now, self._rules, today, policy,
+                                              target=Target(deadline.rule_id, deadline.anchor_event_id))
+                if not recorded.closed:  # its window is not open yet: recorded, and the deadline stays open
+                    return _Outcome("not_yet", note=done_line(rule, kind, today, lang, rule.opens(deadline.due_on)))
+                return _Outcome("done", note=done_line(rule, kind, today, lang))
             planned = await snooze(session, deadline.id, now, policy)
             return _Outcome("snoozed", note=snoozed_line(planned.due_at.astimezone(policy.tz), lang))
 

@@ -23,6 +23,7 @@ DIGEST_LIMIT = 25
 PINGS: dict[str, str] = {
     "ping_title": N_("Frist i sag {case}"),
     "due": N_("Frist: {date} ({standing})"),
+    "opens": N_("Opfyldes tidligst {date}."),
     "in_days": N_("om {days}"),
     "today": N_("i dag"),
     "overdue": N_("overskredet med {days}"),
@@ -30,7 +31,9 @@ PINGS: dict[str, str] = {
     "button_done": N_("Udført"),
     "button_snooze": N_("Udsæt en arbejdsdag"),
     "button_case": N_("Vis sagen"),
-    "done": N_("» Udført: {event} registreret {date}."),
+    "done": N_("» Udført: »{deadline}« er opfyldt ({event} registreret {date})."),
+    "done_not_yet": N_("» {event} registreret {date}, men »{deadline}« opfyldes tidligst {opens}: "
+                       "fristen er stadig åben."),
     "done_already": N_("» Fristen er allerede lukket."),
     "snoozed": N_("» Udsat til {date} kl. {time}."),
     "refused": N_("Kun sagens sagsbehandler eller en kollega fra samme team kan bruge denne knap."),
@@ -67,8 +70,15 @@ def ping_lines(ping: Ping) -> list[str]:
         text("ping_title", lang, case=ping.case),
         ping.rule.title.get(lang),
         text("due", lang, date=long_date(ping.due, lang), standing=standing(ping.days_left, lang)),
+        *_opens(ping.rule, ping.due, lang),
         text("source", lang, source=ping.rule.source, basis=ping.rule.legal_basis),
     ]
+
+
+def _opens(rule: Rule, due: date, lang: str) -> list[str]:
+    """The line saying from when the deadline can be met, for a rule with a window."""
+    opens = rule.opens(due)
+    return [text("opens", lang, date=long_date(opens, lang))] if opens is not None else []
 
 
 def button_labels(lang: str) -> tuple[str, str, str]:
@@ -76,9 +86,14 @@ def button_labels(lang: str) -> tuple[str, str, str]:
     return text("button_done", lang), text("button_snooze", lang), text("button_case", lang)
 
 
-def done_line(kind: EventKind, on: date, lang: str) -> str:
-    """What the ping says after "done": the event recorded and its day."""
-    return text("done", lang, event=load_labels().kind(kind, lang), date=long_date(on, lang))
+def done_line(rule: Rule, kind: EventKind, on: date, lang: str, opens: date | None = None) -> str:
+    """What the ping says after "done": the deadline met by the event recorded on a day; or, when the
+    deadline's window had not opened (`opens`), that the event is recorded and the deadline still open."""
+    event = load_labels().kind(kind, lang)
+    if opens is not None:
+        return text("done_not_yet", lang, event=event, date=long_date(on, lang), deadline=rule.title.get(lang),
+                    opens=long_date(opens, lang))
+    return text("done", lang, deadline=rule.title.get(lang), event=event, date=long_date(on, lang))
 
 
 def snoozed_line(at: datetime, lang: str) -> str:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.staff_cases import (CANCEL, CONFIRM, KINDS, CaseDeps, Result, close, confirm_payload, list_cases,
-                                 new_case, one, read_confirm, record, record_event, refusal, show_deadlines)
+                                 new_case, one, read_confirm, record, record_event, refusal, reopen, show_deadlines)
 from dialogs.i18n import long_date
 from dialogs.staff_texts import say
 from dialogs.turn import Button, Response
@@ -39,7 +39,7 @@ from reminders.errors import UnknownCase
 log = logging.getLogger(__name__)
 
 TEAM_COMMANDS = ("team", "hold")
-CASE_COMMANDS = ("ny_sag", "haendelse", "frister", "luk", "sager")
+CASE_COMMANDS = ("ny_sag", "haendelse", "frister", "luk", "genaabn", "sager")
 HELP_COMMANDS = ("hjaelp", "hjælp", "help")
 LANGUAGE_COMMANDS = ("sprog", "language")
 OFFERS = "tilbud"
@@ -210,6 +210,8 @@ class StaffDesk:
                 return await show_deadlines(session, record, args, lang, today, self._deps)
             if command == "luk":
                 return await close(session, record, args, lang, at)
+            if command == "genaabn":
+                return await reopen(session, record, args, lang, at, today, self._deps)
             return await list_cases(session, record, lang, today)
 
     async def _sentence(self, who: _Who, text: str, at: datetime, today: date) -> Response | None:

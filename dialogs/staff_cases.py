@@ -18,10 +18,11 @@ from dialogs.staff_texts import say
 from dialogs.turn import Button, Outgoing
 from nlu import fold
 from reminders import (CaseRecord, CaseworkerRecord, DuplicateCase, EventKind, Labels, Refusal, RefusedReference,
-                       Rule, Status, StoredDeadline, UnknownCase, add_case, add_event, case_events, check_reference,
+                       Recorded, Rule, Status, StoredDeadline, UnknownCase, add_case, case_events, check_reference,
                        refresh_deadlines)
+from reminders import record_event as record_and_refresh
 from reminders.access import visible_case, visible_cases, visible_deadlines
-from reminders.closing import close_case
+from reminders.closing import close_case, reopen_case
 from reminders.dates import parse_day
 
 CONFIRM = "cw:ev:"
@@ -138,14 +139,28 @@ async def record(session: AsyncSession, who: CaseworkerRecord, reference: str, k
         return found
     if found.closed_at is not None:
         return one("case_is_closed", say(lang, "case_is_closed", case=found.reference), found.reference)
+    outcome = ""
     if not any(event.kind is kind and event.on == day for event in await case_events(session, found)):
         # The same kind on the same day twice is a double press (or a repeat), not a second event.
-        await add_event(session, found, kind, day, now)
-    await refresh_deadlines(session, found, deps.rules, today, now)
+        outcome = _what_it_met(await record_and_refresh(session, found, kind, day, now, deps.rules, today), lang, deps)
+    else:
+        await refresh_deadlines(session, found, deps.rules, today, now)
     recorded = say(lang, "event_recorded", case=found.reference, kind=deps.labels.kind(kind, lang),
                    date=long_date(day, lang))
     listing = await _deadline_text(session, who, found.reference, lang, today, deps)
-    return one("event_recorded", recorded + "\n\n" + listing, found.reference)
+    return one("event_recorded", recorded + outcome + "\n\n" + listing, found.reference)
+
+
+def _what_it_met(recorded: Recorded, lang: str, deps: CaseDeps) -> str:
+    """The deadline the event met, or that it met none (and from when the waiting one can be met)."""
+    lines = [say(lang, "event_meets", title=d.rule.title.get(lang)) for d in recorded.closed
+             if d.state is Status.MET]
+    if recorded.met_nothing:
+        lines.append(say(lang, "event_meets_nothing"))
+        lines += [say(lang, "event_not_yet", title=d.rule.title.get(lang), due=long_date(d.due, lang),
+                      opens=long_date(d.opens, lang), kind=deps.labels.kind(recorded.event.kind, lang))
+                  for d in recorded.not_yet if d.opens is not None]
+    return "".join(" " + line for line in lines)
 
 
 async def show_deadlines(session: AsyncSession, who: CaseworkerRecord, args: list[str], lang: str, today: date,
@@ -170,6 +185,20 @@ async def close(session: AsyncSession, who: CaseworkerRecord, args: list[str], l
     if not await close_case(session, found, now):
         return one("case_already_closed", say(lang, "case_already_closed", case=found.reference))
     return one("case_closed", say(lang, "case_closed", case=found.reference))
+
+
+async def reopen(session: AsyncSession, who: CaseworkerRecord, args: list[str], lang: str, now: datetime, today: date,
+                 deps: CaseDeps) -> Result:
+    """Reopen a visible closed case with its history; list its open deadlines (/genaabn REF)."""
+    if len(args) != 1:
+        return one("usage_genaabn", say(lang, "usage_genaabn"))
+    found = await _visible(session, who, args[0], lang)
+    if isinstance(found, Result):
+        return found
+    if not await reopen_case(session, found, deps.rules, today, now):
+        return one("case_not_closed", say(lang, "case_not_closed", case=found.reference), found.reference)
+    listing = await _deadline_text(session, who, found.reference, lang, today, deps)
+    return one("case_reopened", say(lang, "case_reopened", case=found.reference) + "\n\n" + listing, found.reference)
 
 
 async def list_cases(session: AsyncSession, who: CaseworkerRecord, lang: str, today: date) -> Result:

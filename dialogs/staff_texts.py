@@ -22,6 +22,7 @@ STAFF_TEXTS: dict[str, str] = {
             "/haendelse REF HÆNDELSE [DATO] – registrér en hændelse, fx /haendelse S-14 henvendelse i går\n"
             "/frister [REF] – vis åbne frister i dine og dit teams sager, eller i én sag\n"
             "/luk REF – luk en sag; dens frister giver ikke flere påmindelser\n"
+            "/genaabn REF – genåbn en lukket sag med dens historik\n"
             "/sager – vis dine og dit teams åbne sager\n"
             "/tilbud SPØRGSMÅL – find behandlingstilbud, fx /tilbud døgn med dobbeltdiagnose\n"
             "/sprog da|en – skift sprog\n\n"
@@ -33,6 +34,7 @@ STAFF_TEXTS: dict[str, str] = {
     "usage_haendelse": "Skriv sagen, hændelsen og evt. datoen, fx /haendelse S-14 henvendelse i går.\n"
                        "Hændelser: {kinds}",
     "usage_luk": "Skriv sagen efter kommandoen, fx /luk S-14.",
+    "usage_genaabn": "Skriv sagen efter kommandoen, fx /genaabn S-14.",
     "usage_tilbud": "Skriv, hvad du søger, fx /tilbud døgn med dobbeltdiagnose i Nordjylland.",
     "usage_team": "Skriv koden efter kommandoen: /team KODE.",
     "usage_language": "Skriv /sprog da eller /sprog en.",
@@ -53,7 +55,12 @@ STAFF_TEXTS: dict[str, str] = {
     "case_already_closed": "Sag {case} er allerede lukket.",
     "case_is_closed": "Sag {case} er lukket, så der kan ikke registreres flere hændelser.",
     "case_closed": "Sag {case} er lukket. Dens frister giver ikke flere påmindelser.",
+    "case_reopened": "Sag {case} er genåbnet med sin historik. Dens åbne frister giver påmindelser igen.",
+    "case_not_closed": "Sag {case} er ikke lukket.",
     "event_recorded": "Registreret i {case}: {kind}, {date}.",
+    "event_meets": "Det opfylder fristen »{title}«.",
+    "event_meets_nothing": "Det opfylder ingen frist.",
+    "event_not_yet": "»{title}« (frist {due}) opfyldes først fra {opens}: registrér den {kind}, der holdes da.",
     "deadlines_header": "Åbne frister:",
     "deadlines_none": "Ingen åbne frister.",
     "deadline_line": "{case} · {title}\nfrist {due} · {standing}",

@@ -35,11 +35,14 @@ class EventKind(StrEnum):
     KLAGE_SENDT_ANKESTYRELSEN = "klage_sendt_ankestyrelsen"
     OPFOELGNING = "opfoelgning"
     AFBRUD_MELDT = "afbrud_meldt"
+    # Later additions: when the citizen received a decision, and the pregnancy contract's end.
+    AFGOERELSE_MODTAGET = "afgoerelse_modtaget"
+    GRAVIDITETSKONTRAKT_OPHOERT = "graviditetskontrakt_ophoert"
 
 
 ISSUE_KINDS: tuple[EventKind, ...] = tuple(EventKind)[:18]
 """The event kinds issue 4 lists, in its order."""
 
-COMPLETION_KINDS: tuple[EventKind, ...] = tuple(EventKind)[18:]
+COMPLETION_KINDS: tuple[EventKind, ...] = tuple(EventKind)[18:21]
 """Event kinds that only record a duty as done."""
 

@@ -17,7 +17,8 @@ from reminders.kinds import EventKind
 from reminders.rules import Status, Text
 
 LABELS_FILE = Path(__file__).parent / "labels.yml"
-PHRASES = ("due", "started_by", "source", "today", "in_days", "overdue_by", "informational", "expired", "none")
+PHRASES = ("due", "started_by", "source", "today", "in_days", "overdue_by", "informational", "expired", "none", "opens",
+           "counted_from_receipt", "counted_from_sent")
 
 
 @dataclass(frozen=True, slots=True)

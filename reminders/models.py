@@ -62,6 +62,9 @@ class CaseEventRecord(Base):
     kind: Mapped[str] = mapped_column(String(40))
     occurred_on: Mapped[date]
     recorded_at: Mapped[datetime]
+    # The one deadline the event was recorded for ("done" on its ping), by rule and starting event.
+    target_rule_id: Mapped[str | None] = mapped_column(String(64))
+    target_anchor_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="SET NULL"))
 
 
 class DeadlineRecord(Base):
@@ -86,6 +89,7 @@ class DeadlineRecord(Base):
     state: Mapped[str] = mapped_column(String(16))
     closed_by_event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id", ondelete="SET NULL"))
     closed_on: Mapped[date | None]
+    received_on: Mapped[date | None]  # when the period counts from the citizen's receipt of a decision
     informational: Mapped[bool]
     updated_at: Mapped[datetime]
 

@@ -2,7 +2,18 @@
 
 A rule says: when an anchor event happens, something is due a calendar offset later (days, weeks
 or months, in Europe/Copenhagen; 31 January + 1 month is 28 or 29 February). Later events meet it
-or cancel it. The rules live in reminders/rules/*.yml so that a caseworker can review them, each
+or cancel it. A rule may also say
+
+- `window`: a meeting event counts only from this long before the due day (the 6-month follow-up is not
+  met by a call in the first week);
+- `met_before`: a meeting event up to this long before the anchor meets it at once (a plan made in the
+  weeks before treatment starts);
+- `next_working_day`: a due day on a weekend or public holiday moves to the next working day;
+- `receipt` and `delivery`: the period counts from when the citizen received the decision (an event of a
+  `receipt` kind), and until one is recorded from the sent day plus the normal delivery time.
+
+An event recorded for one named deadline (`Event.target`, the "done" button) meets exactly that deadline
+and no other; it still starts the deadlines its kind starts. The rules live in reminders/rules/*.yml so that a caseworker can review them, each
 with the quality-standard section it comes from and its legal basis. `load_rules` validates them
 at start-up and names the file, rule and field of a mistake, never a value.
 
@@ -22,6 +33,7 @@ from typing import Any
 import yaml
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
+from reminders.calendar import add_working_days
 from reminders.errors import RuleError
 from reminders.kinds import EventKind
 
@@ -60,6 +72,11 @@ class Offset:
         step: date = day + relativedelta(**{self.unit.value: self.count})
         return step
 
+    def before(self, day: date) -> date:
+        """Return the day this offset before `day` (31 March - 1 month = 28/29 February)."""
+        step: date = day - relativedelta(**{self.unit.value: self.count})
+        return step
+
     def __str__(self) -> str:
         return f"{self.count} {self.unit.value}"
 
@@ -91,6 +108,20 @@ class Rule:
     informational: bool = False
     series: str = ""
     note: Text | None = None
+    window: Offset | None = None
+    met_before: Offset | None = None
+    next_working_day: bool = False
+    receipt: tuple[EventKind, ...] = ()
+    delivery: Offset | None = None
+
+    def due_after(self, day: date) -> date:
+        """Return the due day of a deadline counted from `day` (moved to a working day when the rule says so)."""
+        due = self.offset.after(day)
+        return add_working_days(due, 0) if self.next_working_day else due
+
+    def opens(self, due: date) -> date | None:
+        """Return the first day a meeting event counts for a deadline due on `due` (None: from its start)."""
+        return self.window.before(due) if self.window is not None else None
 
     @property
     def group(self) -> str:
@@ -99,12 +130,25 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """One deadline named by its rule and the id of the event that started it."""
+
+    rule_id: str
+    anchor_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
-    """A case event as the rules see it: kind, local calendar day, and an id that orders same-day events."""
+    """A case event as the rules see it: kind, local calendar day, and an id that orders same-day events.
+
+    `target` names the one deadline the event was recorded for (the "done" button, `--deadline`): it meets
+    that deadline and no other.
+    """
 
     kind: EventKind
     on: date
     id: int
+    target: Target | None = None
 
 
 class Status(StrEnum):
@@ -125,6 +169,9 @@ class Deadline:
     due: date
     status: Status
     closed_by: Event | None = None
+    opens: date | None = None
+    counted_from: date | None = None
+    received: Event | None = None
 
     @property
     def state(self) -> Status:
@@ -159,45 +206,102 @@ def due_dates(events: Iterable[Event], rules: Iterable[Rule], today: date) -> li
 class _Pending:
     """A deadline being worked out: mutable while the events are replayed."""
 
-    __slots__ = ("rule", "anchor", "due", "status", "closed_by")
+    __slots__ = ("rule", "anchor", "due", "status", "closed_by", "counted_from", "received")
 
     def __init__(self, rule: Rule, anchor: Event) -> None:
         self.rule = rule
         self.anchor = anchor
-        self.due = rule.offset.after(anchor.on)
+        self.received: Event | None = None
+        self.counted_from = rule.delivery.after(anchor.on) if rule.delivery is not None else anchor.on
+        self.due = rule.due_after(self.counted_from)
         self.status = Status.OPEN
         self.closed_by: Event | None = None
+
+    def receive(self, event: Event) -> None:
+        """Count the period from the day the citizen received the decision."""
+        self.received = event
+        self.counted_from = event.on
+        self.due = self.rule.due_after(event.on)
+
+    def takes(self, event: Event) -> bool:
+        """Whether the event, by its kind and day, may meet or cancel this open deadline."""
+        if self.status is not Status.OPEN:
+            return False
+        if event.kind in self.rule.cancelled_by:
+            return True
+        opens = self.rule.opens(self.due)
+        return event.kind in self.rule.met_by and (opens is None or event.on >= opens)
 
 
 def _replay(members: list[Rule], ordered: list[Event], today: date) -> list[Deadline]:
     """Replay the events through the rules of one series."""
     pending: list[_Pending] = []
     last_start: dict[str, int] = {}
+    closers: set[int] = set()  # events that met or cancelled a deadline of this series
     for index, event in enumerate(ordered):
+        _receive(pending, event)
         restarted = _close_one(pending, event)
         if restarted is not None:
-            pending.append(_Pending(restarted, event))
-            last_start[restarted.id] = index
+            closers.add(event.id)
+            if restarted is not _NOTHING_RESTARTS:
+                pending.append(_Pending(restarted, event))
+                last_start[restarted.id] = index
         for rule in members:
             if rule is restarted or event.kind not in rule.anchor:
                 continue
             mine = [item for item in pending if item.rule is rule]
             if _starts(rule, mine, ordered, last_start.get(rule.id), index):
-                pending.append(_Pending(rule, event))
+                started = _Pending(rule, event)
+                _meet_from_before(started, ordered[:index], closers)
+                pending.append(started)
                 last_start[rule.id] = index
     return [_finish(item, today) for item in pending]
 
 
+# `_close_one`'s answer when it closed a deadline that does not repeat.
+_NOTHING_RESTARTS = Rule(id="none", file="", title=Text("", ""), anchor=(), offset=Offset(0, Unit.DAYS), met_by=(),
+                         cancelled_by=(), source="", legal_basis="")
+
+
+def _receive(pending: list[_Pending], event: Event) -> None:
+    """A receipt moves the count of the latest open deadline counted from a decision not yet received."""
+    waiting = [item for item in pending if item.status is Status.OPEN and item.received is None
+               and event.kind in item.rule.receipt and event.on >= item.anchor.on]
+    if waiting:
+        max(waiting, key=lambda item: (item.anchor.on, item.anchor.id)).receive(event)
+
+
 def _close_one(pending: list[_Pending], event: Event) -> Rule | None:
-    """Meet or cancel the open deadline due first that the event closes; return its rule if it repeats."""
-    candidates = [item for item in pending if item.status is Status.OPEN
-                  and (event.kind in item.rule.met_by or event.kind in item.rule.cancelled_by)]
+    """Meet or cancel the open deadline due first that the event may close (or exactly the one it was
+    recorded for); return its rule if it repeats, `_NOTHING_RESTARTS` if it closed one that does not, and
+    None when it closed nothing."""
+    candidates = [item for item in pending if item.takes(event)]
+    if event.target is not None:
+        candidates = [item for item in candidates
+                      if (item.rule.id, item.anchor.id) == (event.target.rule_id, event.target.anchor_id)]
     if not candidates:
         return None
     target = min(candidates, key=lambda item: (item.due, item.anchor.on, item.anchor.id))
     target.status = Status.MET if event.kind in target.rule.met_by else Status.CANCELLED
     target.closed_by = event
-    return target.rule if target.rule.repeat and target.status is Status.MET else None
+    return target.rule if target.rule.repeat and target.status is Status.MET else _NOTHING_RESTARTS
+
+
+def _meet_from_before(started: _Pending, earlier: list[Event], closers: set[int]) -> None:
+    """A rule with `met_before`: a meeting event that came shortly before the anchor (and closed nothing else
+    of the series) meets the new deadline at once."""
+    reach = started.rule.met_before
+    if reach is None:
+        return
+    since = reach.before(started.anchor.on)
+    for event in reversed(earlier):
+        if event.on < since:
+            return
+        if event.kind in started.rule.met_by and event.id not in closers and event.target is None:
+            started.status = Status.MET
+            started.closed_by = event
+            closers.add(event.id)
+            return
 
 
 def _starts(rule: Rule, mine: list[_Pending], ordered: list[Event], last_start: int | None, index: int) -> bool:
@@ -212,7 +316,8 @@ def _starts(rule: Rule, mine: list[_Pending], ordered: list[Event], last_start: 
 def _finish(item: _Pending, today: date) -> Deadline:
     """Freeze a worked-out deadline with its status on `today`."""
     status = status_on(item.status, item.due, item.rule.informational, today)
-    return Deadline(rule=item.rule, anchor=item.anchor, due=item.due, status=status, closed_by=item.closed_by)
+    return Deadline(rule=item.rule, anchor=item.anchor, due=item.due, status=status, closed_by=item.closed_by,
+                    opens=item.rule.opens(item.due), counted_from=item.counted_from, received=item.received)
 
 
 def status_on(state: Status, due: date, informational: bool, today: date) -> Status:
@@ -227,7 +332,8 @@ def status_on(state: Status, due: date, informational: bool, today: date) -> Sta
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 _FIELDS = {"id", "title", "anchor", "again", "reset_by", "offset", "met_by", "cancelled_by", "repeat",
-           "informational", "series", "source", "legal_basis", "note"}
+           "informational", "series", "source", "legal_basis", "note", "window", "met_before", "next_working_day",
+           "receipt", "delivery"}
 _REQUIRED = ("id", "title", "anchor", "offset", "source", "legal_basis")
 
 
@@ -281,7 +387,7 @@ def _parse_rule(file: str, index: int, raw: Any) -> Rule:
         file=file,
         title=fields.text("title"),
         anchor=fields.kinds("anchor", required=True),
-        offset=fields.offset("offset"),
+        offset=fields.offset("offset", minimum=0),
         met_by=fields.kinds("met_by"),
         cancelled_by=fields.kinds("cancelled_by"),
         source=fields.string("source"),
@@ -292,6 +398,11 @@ def _parse_rule(file: str, index: int, raw: Any) -> Rule:
         informational=fields.flag("informational"),
         series=fields.string("series") if "series" in raw else "",
         note=fields.text("note") if "note" in raw else None,
+        window=fields.offset("window") if "window" in raw else None,
+        met_before=fields.offset("met_before") if "met_before" in raw else None,
+        next_working_day=fields.flag("next_working_day"),
+        receipt=fields.kinds("receipt"),
+        delivery=fields.offset("delivery", minimum=0) if "delivery" in raw else None,
     )
     _check_consistency(rule)
     return rule
@@ -312,6 +423,11 @@ def _check_consistency(rule: Rule) -> None:
         raise fail("reset_by is required with again: after_reset, and only then", "reset_by")
     if rule.series and not _ID.match(rule.series):
         raise fail("a series is named with lower-case letters, digits and _", "series")
+    if (rule.delivery is None) != (not rule.receipt):
+        raise fail("receipt and delivery go together: the receipt event, and the delivery time until it comes",
+                   "delivery")
+    if (rule.window is not None or rule.met_before is not None) and not rule.met_by:
+        raise fail("window and met_before need an event that meets the deadline", "met_by")
 
 
 class _Fields:
@@ -365,15 +481,15 @@ class _Fields:
             kinds.append(EventKind(item))
         return tuple(kinds)
 
-    def offset(self, key: str) -> Offset:
+    def offset(self, key: str, minimum: int = 1) -> Offset:
         value = self._raw.get(key)
         if not isinstance(value, dict) or len(value) != 1:
             raise self._error("must have exactly one of days, weeks or months", key)
         ((unit, count),) = value.items()
         if unit not in {u.value for u in Unit}:
             raise self._error("must have exactly one of days, weeks or months", key)
-        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise self._error("must be a whole number of at least 1", key)
+        if not isinstance(count, int) or isinstance(count, bool) or count < minimum:
+            raise self._error(f"must be a whole number of at least {minimum}", key)
         return Offset(count, Unit(unit))
 
     def choice(self, key: str, enum: type[Again], default: Again) -> Again:

@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reminders.clock import end_of_day
 from reminders.errors import DuplicateCase, UnknownCase, UnknownCaseworker
-from reminders.kinds import EventKind
+from reminders.kinds import COMPLETION_KINDS, EventKind
 from reminders.models import CaseEventRecord, CaseRecord, CaseworkerRecord, DeadlineRecord, ReminderRecord
 from reminders.planner import ReminderPolicy, plan_case
 from reminders.references import check_reference
-from reminders.rules import Deadline, Event, Rule, Status, due_dates, status_on
+from reminders.rules import Deadline, Event, Rule, Status, Target, due_dates, status_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,7 @@ class StoredDeadline:
     state: Status
     closed_on: date | None
     informational: bool
+    received_on: date | None = None
 
     def status(self, today: date) -> Status:
         """Return the status on a day (open turns overdue after the due day)."""
@@ -89,19 +90,64 @@ async def _find_case(session: AsyncSession, normalised: str) -> CaseRecord | Non
     return found
 
 
-async def add_event(session: AsyncSession, case: CaseRecord, kind: EventKind, on: date, now: datetime) -> Event:
-    """Record that something of a kind happened in the case on a local calendar day."""
-    record = CaseEventRecord(case_id=case.id, kind=kind.value, occurred_on=on, recorded_at=now)
+async def add_event(session: AsyncSession, case: CaseRecord, kind: EventKind, on: date, now: datetime,
+                    target: Target | None = None) -> Event:
+    """Record that something of a kind happened in the case on a local calendar day (for one named
+    deadline when `target` is given: it meets that one and no other)."""
+    record = CaseEventRecord(case_id=case.id, kind=kind.value, occurred_on=on, recorded_at=now,
+                             target_rule_id=target.rule_id if target else None,
+                             target_anchor_event_id=target.anchor_id if target else None)
     session.add(record)
     await session.flush()
-    return Event(kind=kind, on=on, id=record.id)
+    return Event(kind=kind, on=on, id=record.id, target=target)
 
 
 async def case_events(session: AsyncSession, case: CaseRecord) -> list[Event]:
     """Return the case's events in the order the rules read them (day, then recording order)."""
     rows = await session.scalars(select(CaseEventRecord).where(CaseEventRecord.case_id == case.id)
                                  .order_by(CaseEventRecord.occurred_on, CaseEventRecord.id))
-    return [Event(kind=EventKind(row.kind), on=row.occurred_on, id=row.id) for row in rows]
+    return [Event(kind=EventKind(row.kind), on=row.occurred_on, id=row.id,
+                  target=Target(row.target_rule_id, row.target_anchor_event_id)
+                  if row.target_rule_id is not None and row.target_anchor_event_id is not None else None)
+            for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What recording one event did: the case's deadlines after it, and which of them it closed."""
+
+    event: Event
+    deadlines: list[Deadline]
+    meets_some_rule: bool  # the event's kind is one that meets deadlines (a follow-up held, a plan made ...)
+
+    @property
+    def closed(self) -> list[Deadline]:
+        """The deadlines this event met or cancelled."""
+        return [d for d in self.deadlines if d.closed_by is not None and d.closed_by.id == self.event.id]
+
+    @property
+    def not_yet(self) -> list[Deadline]:
+        """Open deadlines the event's kind would meet, had their window been open on its day."""
+        return [d for d in self.deadlines if d.state is Status.OPEN and self.event.kind in d.rule.met_by
+                and d.opens is not None and self.event.on < d.opens]
+
+    @property
+    def met_nothing(self) -> bool:
+        """An event recorded to meet a deadline that met none: the caseworker must be told. That is a
+        completion (a follow-up held, a notice received), an event recorded for a named deadline, or one
+        that came before a deadline's window; a decision or a plan that starts deadlines is not."""
+        return self.meets_some_rule and not self.closed and bool(
+            self.not_yet or self.event.kind in COMPLETION_KINDS or self.event.target is not None)
+
+
+async def record_event(session: AsyncSession, case: CaseRecord, kind: EventKind, on: date, now: datetime,
+                       rules: Sequence[Rule], today: date, policy: ReminderPolicy | None = None,
+                       target: Target | None = None) -> Recorded:
+    """Record an event, recompute the case's deadlines and say which deadline it met (every path that
+    records an event goes through here: the CLI, the chat commands and the reminder's "done" button)."""
+    event = await add_event(session, case, kind, on, now, target)
+    deadlines = await refresh_deadlines(session, case, rules, today, now, policy)
+    return Recorded(event, deadlines, any(kind in rule.met_by for rule in rules))
 
 
 async def refresh_deadlines(session: AsyncSession, case: CaseRecord, rules: Sequence[Rule], today: date,
@@ -123,6 +169,7 @@ async def refresh_deadlines(session: AsyncSession, case: CaseRecord, rules: Sequ
             "state": deadline.state.value,
             "closed_by_event_id": deadline.closed_by.id if deadline.closed_by else None,
             "closed_on": deadline.closed_by.on if deadline.closed_by else None,
+            "received_on": deadline.received.on if deadline.received else None,
             "informational": deadline.rule.informational,
         }
         row = existing.pop((deadline.rule.id, deadline.anchor.id), None)
@@ -169,7 +216,7 @@ async def read_deadlines(session: AsyncSession,
     rows = (await session.execute(query)).all()
     return [StoredDeadline(case=ref, rule_id=row.rule_id, anchor_kind=EventKind(kind), anchor_on=anchor_on,
                            due=row.due_on, due_at=row.due_at, state=Status(row.state), closed_on=row.closed_on,
-                           informational=row.informational)
+                           informational=row.informational, received_on=row.received_on)
             for row, ref, kind, anchor_on in rows]
 
 

@@ -69,6 +69,27 @@ async def test_case_commands_from_new_case_to_closing(staff: Staff) -> None:
     refused = await staff.says(ANNE, "/haendelse S-14 behandling_startet")
     assert refused is not None and refused.keys == ["case_is_closed"]
 
+    reopened = await staff.says(ANNE, "/genaabn S-14")  # with its history: the guarantee is open again
+    assert reopened is not None and reopened.keys == ["case_reopened"]
+    assert "Behandlingsgaranti" in reopened.text and "søndag den 6. december 2026" in reopened.text
+    again = await staff.says(ANNE, "/genaabn S-14")
+    assert again is not None and again.keys == ["case_not_closed"]
+    started = await staff.says(ANNE, "/haendelse S-14 behandling_startet")
+    assert started is not None and started.keys == ["event_recorded"]
+    assert "Det opfylder fristen »Behandlingsgaranti" in started.text
+
+
+async def test_a_follow_up_outside_its_window_is_recorded_and_said_to_meet_nothing(staff: Staff) -> None:
+    await staff.register(ANNE)
+    await staff.says(ANNE, "/ny_sag S-50")
+    await staff.says(ANNE, "/haendelse S-50 udskrevet_faerdigbehandlet 2026-11-02")
+    first = await staff.says(ANNE, "/haendelse S-50 opfoelgning 2026-11-10")
+    assert first is not None and "Det opfylder fristen »Opfølgning senest 1 måned efter udskrivning«." in first.text
+    second = await staff.says(ANNE, "/haendelse S-50 opfoelgning i dag")
+    assert second is not None and "Det opfylder ingen frist." in second.text
+    assert ("»Opfølgning 6 måneder efter udskrivning« (frist søndag den 2. maj 2027) opfyldes først fra "
+            "fredag den 2. april 2027") in second.text
+
 
 @pytest.mark.parametrize("reference, key", [("010190-1234", "refused_cpr"), ("0101901234", "refused_cpr"),
                                             ("Jensen-4", "refused_name"), ("S 14", "usage_ny_sag"),

@@ -74,14 +74,15 @@ async def test_deadlines_are_stored_and_updated_in_place_as_events_come(sessions
         await record(session, case, "behandling_startet", "2026-03-10")
         await record(session, case, "udredende_samtale", "2026-03-05")
         computed = await refresh_deadlines(session, case, RULES, date(2026, 3, 10), NOW + timedelta(days=7))
-    assert [d.rule.id for d in computed] == ["behandlingsgaranti", "afgoerelse_ambulant"]
+    assert [d.rule.id for d in computed] == ["behandlingsplan_ved_start", "behandlingsgaranti", "afgoerelse_ambulant"]
     async with sessions() as session:
-        guarantee, decision = await list_deadlines(session, "s-14")
+        plan, guarantee, decision = await list_deadlines(session, "s-14")
         assert await session.scalar(select(DeadlineRecord.id).where(DeadlineRecord.rule_id == "behandlingsgaranti")) \
             == first_id
     assert guarantee.state is Status.MET and guarantee.closed_on == date(2026, 3, 10)
     assert guarantee.status(date(2026, 12, 1)) is Status.MET
     assert decision.rule_id == "afgoerelse_ambulant" and decision.due == date(2026, 3, 19)
+    assert plan.rule_id == "behandlingsplan_ved_start" and plan.due == date(2026, 3, 10) and plan.state is Status.OPEN
 
 
 async def test_refreshing_twice_changes_nothing(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -107,11 +108,11 @@ async def test_the_end_of_the_due_day_is_stored_in_utc_across_dst(sessions: asyn
     async with sessions.begin() as session:
         case = await add_case(session, "S-30", NOW)
         await record(session, case, "henvendelse", "2026-03-15")    # due 29 March, the spring DST day
-        await record(session, case, "behandlingsafbrud", "2026-10-23")  # due 25 October, the autumn DST day
+        await record(session, case, "afgoerelse_sendt", "2026-09-27")  # complaint window ends 25 October, autumn DST
         await refresh_deadlines(session, case, RULES, date(2026, 10, 23), NOW)
     async with sessions() as session:
         found = {d.rule_id: d for d in await list_deadlines(session, "S-30")}
-    spring, autumn = found["behandlingsgaranti"], found["afbrud_orientering"]
+    spring, autumn = found["behandlingsgaranti"], found["klagefrist"]
     assert spring.due == date(2026, 3, 29) and spring.due_at == datetime(2026, 3, 29, 22, 0, tzinfo=timezone.utc)
     assert autumn.due == date(2026, 10, 25) and autumn.due_at == datetime(2026, 10, 25, 23, 0, tzinfo=timezone.utc)
     assert spring.due_at.utcoffset() == timedelta(0)

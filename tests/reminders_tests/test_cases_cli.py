@@ -30,13 +30,14 @@ def test_a_case_from_request_to_treatment_with_its_deadlines(cli: Cli) -> None:
 
     records = json.loads(cli.ok("deadlines", "--json", "--today", "2026-03-18"))
     assert [(r["case"], r["rule"], r["kind"], r["due"], r["status"]) for r in records] == [
+        ("S-14", "behandlingsplan_ved_start", "behandling_startet", "2026-03-16", "overdue"),  # started with no plan
         ("S-14", "behandlingsgaranti", "henvendelse", "2026-03-17", "met"),
         ("S-14", "afgoerelse_ambulant", "udredende_samtale", "2026-03-19", "open"),
     ]
-    guarantee = records[0]
+    guarantee = records[1]
     assert guarantee["source"] == "Bevilling af indsatsen › Behandlingsgaranti"
     assert guarantee["legal_basis"].startswith("SEL § 101, stk. 4") and guarantee["closed_on"] == "2026-03-16"
-    assert json.loads(cli.ok("deadlines", "--json", "--today", "2026-03-20"))[1]["status"] == "overdue"
+    assert json.loads(cli.ok("deadlines", "--json", "--today", "2026-03-20"))[2]["status"] == "overdue"
 
     text = cli.ok("deadlines", "--case", "S-14", "--today", "2026-03-18")
     assert "frist: tirsdag den 17. marts 2026 · opfyldt mandag den 16. marts 2026" in text
@@ -126,3 +127,60 @@ def test_the_command_line_works_on_postgresql(postgres_url: str) -> None:
     records = json.loads(cli.ok("deadlines", "--json", "--today", "2026-02-03"))
     assert [(r["rule"], r["due"], r["status"]) for r in records] == [
         ("klage_genvurdering", "2026-03-02", "open"), ("klage_til_ankestyrelsen", "2026-03-02", "open")]
+
+
+def test_a_follow_up_outside_every_window_is_recorded_and_the_caseworker_is_told(cli: Cli) -> None:
+    cli.ok("cases", "add", "S-14")
+    cli.ok("cases", "event", "S-14", "udskrevet_faerdigbehandlet", "--date", "2026-01-10")
+    first = cli.ok("cases", "event", "S-14", "opfoelgning", "--date", "2026-01-20")
+    assert "it meets opfoelgning_1_maaned (due 2026-02-10)" in first
+    second = cli.ok("cases", "event", "S-14", "opfoelgning", "--date", "2026-02-05")
+    assert "it meets no deadline" in second
+    assert "opfoelgning_6_maaneder (due 2026-07-10) is met only from 2026-06-10" in second
+    records = json.loads(cli.ok("deadlines", "--json", "--case", "S-14", "--today", "2026-02-06"))
+    assert [(r["rule"], r["status"], r["opens"]) for r in records] == [
+        ("opfoelgning_1_maaned", "met", None), ("opfoelgning_6_maaneder", "open", "2026-06-10")]
+    text = cli.ok("deadlines", "--case", "S-14", "--today", "2026-02-06")
+    assert "frist: fredag den 10. juli 2026 · åben, om 154 dage · opfyldes tidligst onsdag den 10. juni 2026" in text
+
+
+def test_an_event_recorded_for_a_named_deadline_meets_that_one(cli: Cli) -> None:
+    cli.ok("cases", "add", "S-15")
+    cli.ok("cases", "event", "S-15", "doegn_ansoegning", "--date", "2026-01-05")
+    cli.ok("cases", "event", "S-15", "udredende_samtale", "--date", "2026-02-02")
+    out = cli.ok("cases", "event", "S-15", "afgoerelse_sendt", "--date", "2026-02-10", "--deadline", "afgoerelse_doegn")
+    assert "it meets afgoerelse_doegn (due 2026-04-27)" in out
+    records = {r["rule"]: r["status"] for r in
+               json.loads(cli.ok("deadlines", "--json", "--case", "S-15", "--today", "2026-02-11"))}
+    assert records["afgoerelse_doegn"] == "met" and records["afgoerelse_ambulant"] == "open"
+    assert "opfoelgning does not meet afgoerelse_doegn; it is met by: afgoerelse_sendt" in cli.refused(
+        "cases", "event", "S-15", "opfoelgning", "--date", "2026-02-10", "--deadline", "afgoerelse_doegn")
+    assert "unknown deadline 'fristen'" in cli.refused(
+        "cases", "event", "S-15", "afgoerelse_sendt", "--date", "2026-02-10", "--deadline", "fristen")
+    assert "has no open opfoelgning_1_maaned deadline" in cli.refused(
+        "cases", "event", "S-15", "opfoelgning", "--date", "2026-02-10", "--deadline", "opfoelgning_1_maaned")
+
+
+def test_the_complaint_window_says_what_it_counts_from(cli: Cli) -> None:
+    cli.ok("cases", "add", "S-16")
+    cli.ok("cases", "event", "S-16", "afgoerelse_sendt", "--date", "2026-03-02")
+    (sent,) = json.loads(cli.ok("deadlines", "--json", "--case", "S-16", "--today", "2026-03-03"))
+    assert sent["due"] == "2026-03-30" and sent["counted_from"] == {
+        "day": "2026-03-02", "received": False, "sent": "2026-03-02", "delivery_days": 0}
+    assert "regnet fra modtagelsen; ikke registreret, så fra afsendelsen mandag den 2. marts 2026 + leveringstid 0 dage" \
+        in cli.ok("deadlines", "--case", "S-16", "--today", "2026-03-03")
+    cli.ok("cases", "event", "S-16", "afgoerelse_modtaget", "--date", "2026-03-06")
+    (received,) = json.loads(cli.ok("deadlines", "--json", "--case", "S-16", "--today", "2026-03-07"))
+    assert received["due"] == "2026-04-03" and received["counted_from"] == {"day": "2026-03-06", "received": True}
+
+
+def test_a_closed_case_is_reopened_with_its_history(cli: Cli) -> None:
+    cli.ok("cases", "add", "S-17")
+    cli.ok("cases", "event", "S-17", "henvendelse", "--date", "2026-03-03")
+    assert cli.ok("cases", "close", "S-17").strip() == "case S-17 closed"
+    assert cli.ok("cases", "close", "S-17").strip() == "case S-17 was closed already"
+    assert cli.ok("cases", "reopen", "S-17").startswith("case S-17 reopened; ")
+    assert cli.ok("cases", "reopen", "S-17").strip() == "case S-17 is open"
+    records = json.loads(cli.ok("deadlines", "--json", "--case", "S-17", "--today", "2026-03-04"))
+    assert [(r["rule"], r["due"], r["status"]) for r in records] == [("behandlingsgaranti", "2026-03-17", "open")]
+    assert "no case S-99" in cli.refused("cases", "reopen", "S-99")

@@ -64,9 +64,15 @@ def compute(*items: tuple[str, str], today: str = "2026-01-01") -> list[Deadline
     ("behandlingsplan_revision", "behandlingsplan", "2025-08-31", "2026-02-28"),  # 31 August + 6 months
     ("behandlingsplan_revision", "behandlingsplan", "2027-08-31", "2028-02-29"),  # ... in a leap year
     ("behandlingsplan_revision", "behandlingsplan", "2026-07-15", "2027-01-15"),
-    ("afbrud_orientering", "behandlingsafbrud", "2026-12-31", "2027-01-02"),
-    ("afbrud_orientering", "behandlingsafbrud", "2028-02-28", "2028-03-01"),
+    # afbrud_orientering: 2 calendar days, moved to the next working day when they end on a closed day
+    ("afbrud_orientering", "behandlingsafbrud", "2026-12-31", "2027-01-04"),   # Saturday 2 January → Monday
+    ("afbrud_orientering", "behandlingsafbrud", "2028-02-28", "2028-03-01"),   # Wednesday: not moved
     ("afbrud_orientering", "behandlingsafbrud", "2026-03-28", "2026-03-30"),   # over the DST night
+    ("afbrud_orientering", "behandlingsafbrud", "2026-12-04", "2026-12-07"),   # Friday: Sunday → Monday
+    ("afbrud_orientering", "behandlingsafbrud", "2026-12-05", "2026-12-07"),   # Saturday: Monday, a working day
+    ("afbrud_orientering", "behandlingsafbrud", "2026-04-01", "2026-04-07"),   # langfredag 3 April → past 2. påskedag
+    ("behandlingsplan_ved_start", "behandling_startet", "2026-03-10", "2026-03-10"),  # due the start day
+    ("behandlingsplan_ved_start", "behandling_startet", "2028-02-29", "2028-02-29"),
     ("graviditetskontrakt_slut", "graviditetskontrakt", "2026-08-31", "2027-02-28"),
     ("graviditetskontrakt_slut", "graviditetskontrakt", "2027-08-31", "2028-02-29"),
     ("opfoelgning_1_maaned", "udskrevet_faerdigbehandlet", "2026-01-31", "2026-02-28"),  # 31 January + 1 month
@@ -87,7 +93,7 @@ def test_every_rule_in_the_files_is_covered_above() -> None:
     covered = {"behandlingsgaranti", "afgoerelse_ambulant", "afgoerelse_doegn", "klagefrist", "klage_genvurdering",
                "klage_til_ankestyrelsen", "delvist_medhold_svar", "klage_fastholdt_til_ankestyrelsen",
                "behandlingsplan_revision", "afbrud_orientering", "graviditetskontrakt_slut", "opfoelgning_1_maaned",
-               "opfoelgning_6_maaneder"}
+               "opfoelgning_6_maaneder", "behandlingsplan_ved_start"}
     assert {rule.id for rule in RULES} == covered
 
 
@@ -102,8 +108,9 @@ def test_every_rule_is_met_by_each_meeting_event_and_cancelled_by_each_cancellin
     def first(*items: tuple[str, str]) -> Deadline:
         return next(d for d in due_dates(events(*items), [rule], date(2030, 1, 1)) if d.anchor.id == 1)
 
-    for kind in rule.met_by:
-        deadline = first((anchor, on), (kind.value, on))
+    due = one(due_dates(events((anchor, on)), [rule], date(2030, 1, 1)), rule.id).due
+    for kind in rule.met_by:  # on the due day, inside any window
+        deadline = first((anchor, on), (kind.value, due.isoformat()))
         assert deadline.status is Status.MET and deadline.closed_by is not None and deadline.closed_by.id == 2
     for kind in rule.cancelled_by:
         assert first((anchor, on), (kind.value, on)).status is Status.CANCELLED
@@ -280,16 +287,39 @@ def test_an_overdue_revision_is_met_late_by_the_revised_plan() -> None:
 
 
 def test_the_provider_must_notify_an_interruption_within_two_days() -> None:
-    found = compute(("behandlingsafbrud", "2026-12-31"), today="2027-01-03")
-    assert one(found, "afbrud_orientering").status is Status.OVERDUE
-    met = compute(("behandlingsafbrud", "2026-12-31"), ("afbrud_meldt", "2027-01-02"), today="2027-01-03")
+    found = compute(("behandlingsafbrud", "2026-12-08"), today="2026-12-11")
+    assert one(found, "afbrud_orientering").status is Status.OVERDUE  # Tuesday + 2 = Thursday 10 December
+    met = compute(("behandlingsafbrud", "2026-12-08"), ("afbrud_meldt", "2026-12-10"), today="2026-12-11")
     assert one(met, "afbrud_orientering").status is Status.MET
 
 
-@pytest.mark.parametrize("ending", ["udskrevet_faerdigbehandlet", "udskrevet_bortvist", "behandlingsafbrud"])
-def test_the_pregnancy_contract_ends_at_discharge_or_interruption(ending: str) -> None:
-    found = compute(("graviditetskontrakt", "2026-08-31"), (ending, "2026-12-01"), today="2026-12-02")
-    assert one(found, "graviditetskontrakt_slut").status is Status.MET
+@pytest.mark.parametrize(("interrupted", "due"), [
+    ("2026-12-04", "2026-12-07"),  # Friday: two calendar days end on Sunday 6 December, so Monday 7
+    ("2026-12-05", "2026-12-07"),  # Saturday: two calendar days end on Monday 7 December, a working day
+])
+def test_a_notice_due_on_a_closed_day_is_due_the_next_working_day(interrupted: str, due: str) -> None:
+    found = compute(("behandlingsafbrud", interrupted), today=interrupted)
+    assert one(found, "afbrud_orientering").due == date.fromisoformat(due)
+    on_monday = compute(("behandlingsafbrud", interrupted), ("afbrud_meldt", due), today="2026-12-08")
+    assert one(on_monday, "afbrud_orientering").status is Status.MET
+    still_open = compute(("behandlingsafbrud", interrupted), today=due)
+    assert one(still_open, "afbrud_orientering").status is Status.OPEN  # not overdue on the Monday morning
+
+
+@pytest.mark.parametrize("event", ["behandlingsafbrud", "udskrevet_faerdigbehandlet", "udskrevet_bortvist"])
+def test_an_interruption_or_a_discharge_does_not_end_the_pregnancy_contract(event: str) -> None:
+    """The contract exists for when she wants to leave: an interruption must not close it."""
+    found = compute(("graviditetskontrakt", "2026-08-31"), (event, "2026-12-01"), today="2026-12-02")
+    contract = one(found, "graviditetskontrakt_slut")
+    assert contract.status is Status.OPEN and contract.due == date(2027, 2, 28)
+
+
+def test_the_pregnancy_contract_ends_with_its_own_event() -> None:
+    found = compute(("graviditetskontrakt", "2026-08-31"), ("behandlingsafbrud", "2026-11-20"),
+                    ("graviditetskontrakt_ophoert", "2026-12-01"), today="2026-12-02")
+    contract = one(found, "graviditetskontrakt_slut")
+    assert contract.status is Status.MET and contract.closed_by is not None
+    assert contract.closed_by.kind is EventKind.GRAVIDITETSKONTRAKT_OPHOERT
 
 
 def test_the_pregnancy_contract_is_overdue_after_half_a_year() -> None:
@@ -336,6 +366,106 @@ def test_a_whole_course_from_request_to_follow_up() -> None:
     assert summary == {
         ("behandlingsgaranti", Status.MET), ("afgoerelse_ambulant", Status.MET), ("klagefrist", Status.MET),
         ("behandlingsplan_revision", Status.CANCELLED), ("opfoelgning_1_maaned", Status.MET),
+        ("behandlingsplan_ved_start", Status.MET),
         ("opfoelgning_6_maaneder", Status.OPEN),
     }
     assert [d.due for d in found] == sorted(d.due for d in found)
+
+
+# --- windows, plans before the start, receipt, and events recorded for one deadline ---------------------
+
+def test_a_follow_up_in_the_first_weeks_does_not_meet_the_six_month_follow_up() -> None:
+    """Discharged 10 January; calls on 20 January and 5 February. Only the first meets anything."""
+    found = compute(("udskrevet_faerdigbehandlet", "2026-01-10"), ("opfoelgning", "2026-01-20"),
+                    ("opfoelgning", "2026-02-05"), today="2026-02-06")
+    first, second = one(found, "opfoelgning_1_maaned"), one(found, "opfoelgning_6_maaneder")
+    assert first.status is Status.MET and first.closed_by is not None and first.closed_by.on == date(2026, 1, 20)
+    assert second.status is Status.OPEN and second.closed_by is None
+    assert second.due == date(2026, 7, 10) and second.opens == date(2026, 6, 10)
+
+
+@pytest.mark.parametrize(("held", "meets"), [
+    ("2026-06-09", False),  # the day before the window opens
+    ("2026-06-10", True),   # the day it opens
+    ("2026-07-10", True),   # the due day
+    ("2026-07-20", True),   # late: met after the due day
+])
+def test_the_six_month_follow_up_is_met_inside_its_window(held: str, meets: bool) -> None:
+    found = compute(("udskrevet_faerdigbehandlet", "2026-01-10"), ("opfoelgning", "2026-01-20"),
+                    ("opfoelgning", held), today="2026-08-01")
+    assert (one(found, "opfoelgning_6_maaneder").status is Status.MET) is meets
+
+
+def test_a_window_on_a_month_end_is_counted_back_in_calendar_months() -> None:
+    found = compute(("udskrevet_hospital", "2027-08-31"), today="2027-09-01")
+    late = one(found, "opfoelgning_6_maaneder")
+    assert late.due == date(2028, 2, 29) and late.opens == date(2028, 1, 29)
+
+
+def test_a_plan_made_in_the_weeks_before_treatment_starts_meets_the_plan_at_the_start() -> None:
+    found = compute(("henvendelse", "2026-03-01"), ("behandlingsplan", "2026-03-05"),
+                    ("behandling_startet", "2026-03-10"), today="2026-03-11")
+    plan = one(found, "behandlingsplan_ved_start")
+    assert plan.due == date(2026, 3, 10) and plan.status is Status.MET
+    assert plan.closed_by is not None and plan.closed_by.on == date(2026, 3, 5)
+    assert one(found, "behandlingsplan_revision").status is Status.OPEN  # the same plan starts its revision
+
+
+def test_treatment_started_without_a_plan_is_overdue_the_next_day() -> None:
+    found = compute(("behandling_startet", "2026-03-10"), today="2026-03-11")
+    assert one(found, "behandlingsplan_ved_start").status is Status.OVERDUE
+    too_old = compute(("behandlingsplan", "2026-01-05"), ("behandling_startet", "2026-03-10"), today="2026-03-11")
+    assert one(too_old, "behandlingsplan_ved_start").status is Status.OVERDUE  # more than 8 weeks before
+
+
+def test_the_complaint_window_counts_from_receipt_when_recorded() -> None:
+    sent_only = one(compute(("afgoerelse_sendt", "2026-03-02"), today="2026-03-03"), "klagefrist")
+    assert sent_only.due == date(2026, 3, 30) and sent_only.received is None  # sent + 0 delivery days + 4 weeks
+    received = one(compute(("afgoerelse_sendt", "2026-03-02"), ("afgoerelse_modtaget", "2026-03-06"),
+                           today="2026-03-07"), "klagefrist")
+    assert received.due == date(2026, 4, 3) and received.counted_from == date(2026, 3, 6)
+    assert received.received is not None
+
+
+def test_a_receipt_moves_only_the_latest_decision_not_yet_received() -> None:
+    found = compute(("afgoerelse_sendt", "2026-03-02"), ("afgoerelse_modtaget", "2026-03-03"),
+                    ("afgoerelse_sendt", "2026-05-04"), ("afgoerelse_modtaget", "2026-05-11"), today="2026-05-12")
+    first, second = of(found, "klagefrist")
+    assert first.due == date(2026, 3, 31) and second.due == date(2026, 6, 8)
+
+
+def test_an_event_recorded_for_one_deadline_meets_that_one_and_no_other() -> None:
+    """Two open decisions in one series: "done" on the later one must not meet the earlier one."""
+    from reminders import Target
+
+    items = events(("doegn_ansoegning", "2026-01-05"), ("udredende_samtale", "2026-02-02"))
+    doegn, ambulant = items[0].id, items[1].id
+    pressed = Event(EventKind.AFGOERELSE_SENDT, date(2026, 2, 10), 3, target=Target("afgoerelse_doegn", doegn))
+    found = due_dates([*items, pressed], RULES, date(2026, 2, 11))
+    assert one(found, "afgoerelse_doegn").status is Status.MET
+    assert one(found, "afgoerelse_ambulant").status is Status.OPEN  # due first, but not the one pressed
+    untargeted = due_dates([*items, Event(EventKind.AFGOERELSE_SENDT, date(2026, 2, 10), 3)], RULES, date(2026, 2, 11))
+    assert one(untargeted, "afgoerelse_ambulant").status is Status.MET and ambulant == 2
+
+
+def test_an_event_recorded_for_the_reconsideration_cancels_nothing_elsewhere() -> None:
+    """The reported fault: 'done' on a reconsideration recorded afgoerelse_sendt, which cancelled the
+    forwarding to Ankestyrelsen and met an assessment decision instead."""
+    from reminders import Target
+
+    items = events(("udredende_samtale", "2026-02-02"), ("klage_modtaget", "2026-02-03"))
+    pressed = Event(EventKind.AFGOERELSE_SENDT, date(2026, 2, 20), 3, target=Target("klage_genvurdering", items[1].id))
+    found = due_dates([*items, pressed], RULES, date(2026, 2, 21))
+    assert one(found, "klage_genvurdering").status is Status.MET
+    assert one(found, "afgoerelse_ambulant").state is Status.OPEN  # not met (overdue by now)
+    assert one(found, "klage_til_ankestyrelsen").state is Status.OPEN
+    assert len(of(found, "klagefrist")) == 1  # a decision sent still opens the citizen's complaint window
+
+
+def test_an_event_recorded_for_a_deadline_outside_its_window_meets_nothing() -> None:
+    from reminders import Target
+
+    items = events(("udskrevet_faerdigbehandlet", "2026-01-10"), ("opfoelgning", "2026-01-20"))
+    early = Event(EventKind.OPFOELGNING, date(2026, 2, 5), 3, target=Target("opfoelgning_6_maaneder", items[0].id))
+    found = due_dates([*items, early], RULES, date(2026, 2, 6))
+    assert one(found, "opfoelgning_6_maaneder").status is Status.OPEN

@@ -154,8 +154,10 @@ async def test_a_met_deadline_loses_its_unsent_reminders_but_keeps_the_sent(
         assert case is not None
         await event(session, case, EventKind.BEHANDLING_STARTET, date(2026, 11, 26), later)
     async with sessions() as session:
-        assert await slots(session) == {"before-7": local("2026-11-26")}
-        assert (await session.scalar(select(DeadlineRecord.state))) == "met"
+        guarantee = await session.scalar(select(DeadlineRecord).where(DeadlineRecord.rule_id == "behandlingsgaranti"))
+        assert guarantee is not None and guarantee.state == "met"
+        kept = await session.scalars(select(ReminderRecord).where(ReminderRecord.deadline_id == guarantee.id))
+        assert {r.slot: r.due_at for r in kept} == {"before-7": local("2026-11-26")}
 
 
 async def test_a_cancelled_deadline_and_a_closed_case_get_no_pings(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -171,6 +173,25 @@ async def test_a_cancelled_deadline_and_a_closed_case_get_no_pings(sessions: asy
         other.closed_at = now
         await plan_all(session, now)
         assert await slots(session) == {}
+
+
+async def test_a_reopened_case_reminds_again_with_one_catch_up_not_a_burst(
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    from reminders import load_rules
+    from reminders.closing import close_case, reopen_case
+
+    now = local("2026-11-23", 10)
+    async with sessions.begin() as session:
+        case = await add_case(session, "S-6", now)
+        await event(session, case, EventKind.HENVENDELSE, date(2026, 11, 23), now)
+        assert await close_case(session, case, now)
+        assert await slots(session) == {}
+    later = local("2026-12-10", 10)  # the guarantee (due 7 December) is overdue by then
+    async with sessions.begin() as session:
+        case = await session.get(CaseRecord, case.id)
+        assert case is not None and await reopen_case(session, case, load_rules(), date(2026, 12, 10), later)
+        assert await slots(session) == {"overdue-2026-12-10": local("2026-12-10"),
+                                        "overdue-2026-12-11": local("2026-12-11")}
 
 
 async def test_informational_deadlines_get_no_pings(sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -44,6 +44,7 @@ def test_reminders_due_lists_what_would_be_sent_and_changes_nothing(database_url
     text = admin.ok("reminders", "due", "--at", "2026-11-25T08:00")
     assert "S-14  behandlingsgaranti  before-7" in text
 
+    admin.ok("cases", "event", "S-14", "behandlingsplan", "--date", "2026-11-23")  # the plan, then the start
     admin.ok("cases", "event", "S-14", "behandling_startet", "--date", "2026-11-23")
     assert admin.ok("reminders", "due", "--at", "2026-12-10T09:00").strip() == "no reminders due"
 

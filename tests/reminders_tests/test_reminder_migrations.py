@@ -55,3 +55,26 @@ async def test_reminder_tables_go_down_and_up_again_and_keeps_the_conversations(
             assert (await conn.execute(text("SELECT key FROM conversation_state"))).scalar_one() == "k1"
     finally:
         await engine.dispose()
+
+
+async def test_0005_keeps_the_events_and_deadlines_of_a_0004_database_and_goes_down_and_up(empty_database: str) -> None:
+    engine = create_engine(empty_database)
+    try:
+        await alembic(engine, "upgrade", "0004")
+        now = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO cases (id, reference, created_at) VALUES (1, 'S-14', :now)"),
+                               {"now": now})
+            await conn.execute(text("INSERT INTO case_events (id, case_id, kind, occurred_on, recorded_at) "
+                                    "VALUES (1, 1, 'henvendelse', '2026-11-20', :now)"), {"now": now})
+        await migrate(engine)
+        async with engine.connect() as conn:
+            row = (await conn.execute(text("SELECT kind, target_rule_id, target_anchor_event_id FROM case_events"))).one()
+            assert tuple(row) == ("henvendelse", None, None)
+        await alembic(engine, "downgrade", "0004")
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM case_events"))).scalar_one() == 1
+        await alembic(engine, "upgrade", "head")
+        assert await current_revision(engine) == LATEST_REVISION
+    finally:
+        await engine.dispose()

@@ -57,10 +57,12 @@ def test_the_exceptions_of_the_issue_are_in_the_rules() -> None:
 
 
 def test_every_event_kind_of_the_issue_is_used_by_some_rule() -> None:
-    used = {kind for rule in RULES.values() for kind in (*rule.anchor, *rule.met_by, *rule.cancelled_by, *rule.reset_by)}
+    used = {kind for rule in RULES.values()
+            for kind in (*rule.anchor, *rule.met_by, *rule.cancelled_by, *rule.reset_by, *rule.receipt)}
     assert set(ISSUE_KINDS) <= used
     assert set(COMPLETION_KINDS) <= used
-    assert len(ISSUE_KINDS) == 18 and len(EventKind) == 21
+    assert {EventKind.AFGOERELSE_MODTAGET, EventKind.GRAVIDITETSKONTRAKT_OPHOERT} <= used
+    assert len(ISSUE_KINDS) == 18 and len(EventKind) == 23
 
 
 def test_every_kind_status_and_phrase_has_a_danish_and_an_english_label() -> None:
@@ -95,7 +97,7 @@ def test_a_well_formed_file_loads(tmp_path: Path) -> None:
     (("anchor: [henvendelse]", "anchor: [henvendelse, borger_jens_hansen]"), "anchor", "borger_jens_hansen"),
     (("met_by: [behandling_startet]", "met_by: [behandling_startet, 0101901234]"), "met_by", "0101901234"),
     (("offset: {days: 14}", "offset: {days: 14, weeks: 2}"), "offset", None),
-    (("offset: {days: 14}", "offset: {days: 0}"), "offset", None),
+    (("offset: {days: 14}", "offset: {days: -1}"), "offset", None),
     (("offset: {days: 14}", "offset: {fortnights: 1}"), "offset", "fortnights"),
     (("offset: {days: 14}", "offset: {days: \"fjorten\"}"), "offset", "fjorten"),
     (('    legal_basis: "SEL § 101"\n', ""), "legal_basis", None),

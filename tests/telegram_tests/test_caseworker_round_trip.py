@@ -57,7 +57,9 @@ async def test_invite_register_record_confirm_and_close(staff_bot: StaffBot, cap
     assert marked["text"].endswith("» Ja, registrér") and "reply_markup" not in marked
     confirmed = bot.fake.sent(CASEWORKER)[-1].text
     assert confirmed.startswith("Registreret i S-14: behandling startet")
-    assert "Behandlingsgaranti" not in confirmed  # the guarantee is met
+    assert "Det opfylder fristen »Behandlingsgaranti: behandlingen skal være startet«." in confirmed
+    assert "S-14 · Behandlingsgaranti" not in confirmed  # the guarantee is met: not among the open ones
+    assert "S-14 · Behandlingsplan ved behandlingens start" in confirmed  # and no plan is recorded yet
 
     await bot.handled(worker.says("/luk S-14"))
     assert bot.fake.sent(CASEWORKER)[-1].text.startswith("Sag S-14 er lukket")

@@ -108,10 +108,11 @@ async def deadline_state(app: App) -> str:
     return str(state)
 
 
-async def unsent(app: App) -> list[str]:
+async def unsent(app: App, rule_id: str = "behandlingsgaranti") -> list[str]:
     async with async_sessionmaker(app.database)() as session:
         rows = await session.scalars(select(ReminderRecord.slot).join(DeadlineRecord)
-                                     .where(ReminderRecord.sent_at.is_(None), DeadlineRecord.case_id == 1))
+                                     .where(ReminderRecord.sent_at.is_(None), DeadlineRecord.case_id == 1,
+                                            DeadlineRecord.rule_id == rule_id))
         return sorted(rows)
 
 
@@ -177,7 +178,8 @@ async def test_the_three_buttons_and_who_may_press_them(running: tuple[Harness, 
 
     await press(harness, OWNER, payloads["Udført"], OWNER, message_id, edits=True)
     assert fake.message(OWNER, message_id)["text"].endswith(
-        "» Udført: behandling startet registreret onsdag den 25. november 2026.")
+        "» Udført: »Behandlingsgaranti: behandlingen skal være startet« er opfyldt "
+        "(behandling startet registreret onsdag den 25. november 2026).")
     assert await deadline_state(harness.app) == "met"
     assert await unsent(harness.app) == []  # the snoozed and the planned pings are gone
 

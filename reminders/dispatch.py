@@ -13,14 +13,22 @@ A caseworker without a Telegram id yet (not registered), or a case without a cas
 row wait (unregistered_wait, not counted as an attempt); the daily replan replaces a waiting
 overdue ping by the day's, so registering later brings at most one ping per deadline.
 
+A worker that stalls (Telegram's 429 waited out inside the rate limiter, a slow network) must not send
+what another worker took over: right before each send the claim is renewed (`leases.renew`), and a row
+whose claim is no longer this worker's is left alone (`released`); while a message is in flight its claim
+is renewed every `heartbeat`, so no other worker takes it as long as this process lives. The send rate
+is one budget for every worker of the bot (reminders.pacing), not one per worker.
+
 The duplicate window: a ping Telegram accepted is marked sent in a separate commit; a process that
 dies between Telegram's answer and that commit leaves the row claimed, and after the lease runs out
-another tick sends it again. So a reminder is delivered at least once and at most twice.
+another tick sends it again. So a reminder is delivered at least once and at most twice; a connection
+dropped after Telegram accepted a message duplicates it too (the send is retried), see docs/telegram.md.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -37,8 +45,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reminders.clock import Clock, local_date
 from reminders.digest import Digest, digest_items, plan_digests
-from reminders.leases import claim, drop, give_up, mark_sent, reschedule, retry_later
+from reminders.leases import claim, drop, give_up, mark_sent, renew, reschedule, retry_later
 from reminders.models import CaseRecord, CaseworkerRecord, DeadlineRecord, DigestRecord, ReminderRecord
+from reminders.pacing import SharedPacer
 from reminders.planner import ReminderPolicy, current_policy, instant_of, plan_deadlines
 from reminders.rules import Rule
 
@@ -105,9 +114,17 @@ class DispatchSettings:
     unregistered_wait: timedelta = timedelta(hours=1)
     max_per_tick: int = 10_000
     digest_at: time | None = time(7, 30)
-    # Sends are spaced evenly to at most this many per second (None: no pacing). Telegram allows about
-    # 30 messages a second per bot in all; the default leaves room for the citizens' answers.
+    # Sends are spaced evenly to at most this many per second for the bot, across all workers together
+    # (None: no pacing). Telegram allows about 30 messages a second per bot in all; the default leaves
+    # room for the citizens' answers.
     max_per_second: float | None = 20.0
+    # How often the claim of a message in flight is renewed (None: a third of the lease).
+    heartbeat: timedelta | None = None
+
+    @property
+    def heartbeat_seconds(self) -> float:
+        """Seconds between renewals of an in-flight message's claim."""
+        return (self.heartbeat or self.lease / 3).total_seconds()
 
     def backoff(self, attempts: int) -> timedelta:
         """Return the wait after the n-th failed attempt (n >= 1): first_backoff doubling, capped."""
@@ -126,6 +143,7 @@ class TickReport:
     dropped: int = 0
     moved: int = 0
     lost: int = 0
+    released: int = 0  # claimed, but taken over by another worker before this one sent it: not sent
     digests: int = 0
     empty_digests: int = 0
     planned_digests: int = 0
@@ -165,7 +183,7 @@ class Dispatcher:
         self._policy = policy
         self.worker = worker or worker_id()
         self._claims = count(1)
-        self._pacer = _Pacer(self.settings.max_per_second)
+        self._pacer = SharedPacer(sessions, self.settings.max_per_second)
 
     @property
     def policy(self) -> ReminderPolicy:
@@ -243,7 +261,10 @@ class Dispatcher:
         return pings
 
     async def _deliver_ping(self, token: str, ping: Ping, report: TickReport) -> None:
-        outcome = await self._send(lambda: self._notifier.send_ping(ping))
+        outcome = await self._send_held(ReminderRecord, ping.reminder_id, token,
+                                        lambda: self._notifier.send_ping(ping), report)
+        if outcome is None:
+            return
         now = self.clock.now()
         async with self._sessions.begin() as session:
             if isinstance(outcome, int):
@@ -294,7 +315,10 @@ class Dispatcher:
         return digests
 
     async def _deliver_digest(self, token: str, digest: Digest, report: TickReport) -> None:
-        outcome = await self._send(lambda: self._notifier.send_digest(digest))
+        outcome = await self._send_held(DigestRecord, digest.digest_id, token,
+                                        lambda: self._notifier.send_digest(digest), report)
+        if outcome is None:
+            return
         now = self.clock.now()
         async with self._sessions.begin() as session:
             if isinstance(outcome, int):
@@ -317,6 +341,34 @@ class Dispatcher:
                 await job()
 
         await asyncio.gather(*(guarded(job) for job in jobs))
+
+    async def _send_held(self, model: type[ReminderRecord] | type[DigestRecord], row_id: int, token: str,
+                         call: Callable[[], Awaitable[int]], report: TickReport) -> int | Exception | None:
+        """Send only while this worker holds the row's claim, and keep holding it while the message is in
+        flight; None when another worker had taken it over (nothing sent)."""
+        if not await self._renew(model, row_id, token):
+            report.released += 1
+            log.info("delivery left to another worker table=%s id=%s", model.__tablename__, row_id)
+            return None
+        beat = asyncio.create_task(self._heartbeat(model, row_id, token))
+        try:
+            return await self._send(call)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+    async def _renew(self, model: type[ReminderRecord] | type[DigestRecord], row_id: int, token: str) -> bool:
+        async with self._sessions.begin() as session:
+            return await renew(session, model, row_id, token, self.clock.now() + self.settings.lease)
+
+    async def _heartbeat(self, model: type[ReminderRecord] | type[DigestRecord], row_id: int, token: str) -> None:
+        """Renew the claim of a message in flight until it is settled (cancelled by the sender)."""
+        while True:
+            await asyncio.sleep(self.settings.heartbeat_seconds)
+            if not await self._renew(model, row_id, token):
+                log.warning("claim lost while sending table=%s id=%s", model.__tablename__, row_id)
+                return
 
     @staticmethod
     async def _send(call: Callable[[], Awaitable[int]]) -> int | Exception:
@@ -342,21 +394,3 @@ class Dispatcher:
         log.info("reminder retry table=%s id=%s attempt=%s wait_s=%s", model.__tablename__, row_id, attempts,
                  int(wait.total_seconds()))
         report.retried += await retry_later(session, model, row_id, token, now + wait)
-
-
-class _Pacer:
-    """Spaces calls evenly: at most `rate` a second, without bursts (None or 0: no spacing)."""
-
-    def __init__(self, rate: float | None) -> None:
-        self._gap = 1.0 / rate if rate else 0.0
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        if not self._gap:
-            return
-        async with self._lock:
-            now = asyncio.get_running_loop().time()
-            if self._next > now:
-                await asyncio.sleep(self._next - now)
-            self._next = max(now, self._next) + self._gap

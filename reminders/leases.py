@@ -54,6 +54,13 @@ async def _settle(session: AsyncSession, model: Delivery, row_id: int, token: st
     return isinstance(result, CursorResult) and result.rowcount == 1
 
 
+async def renew(session: AsyncSession, model: Delivery, row_id: int, token: str, until: datetime) -> bool:
+    """Hold the claim on an unsent row until `until`; False when it is no longer this token's (the lease ran
+    out and another worker claimed it, or it was settled). A claim that ran out but that nobody took is
+    still this token's: another worker's claim would have written its own token."""
+    return await _settle(session, model, row_id, token, claimed_until=until)
+
+
 async def mark_sent(session: AsyncSession, model: Delivery, row_id: int, token: str, now: datetime,
                     message_id: int | None = None) -> bool:
     """Record that the row was delivered; False when the claim was lost (the lease ran out and another took it)."""

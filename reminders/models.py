@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, MetaData, String, UniqueConstraint, text
+from sqlalchemy import (BigInteger, CheckConstraint, Date, Float, ForeignKey, Index, MetaData, String, UniqueConstraint,
+                        text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from knowledge.storage_types import NAMING, UtcDateTime
@@ -123,6 +124,17 @@ class ReminderRecord(Base):
     created_at: Mapped[datetime]
     gave_up_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SendBudgetRecord(Base):
+    """The send rate one bot token shares across every worker: the wall-clock second (epoch) from which the
+    next message may go. Each send moves it on by 1/rate in one UPDATE, so all workers together stay
+    within the rate (reminders.pacing)."""
+
+    __tablename__ = "send_budget"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float)
 
 
 class DigestRecord(Base):

@@ -40,6 +40,7 @@ class Fault(str, Enum):
     DROP = "dropped"
     STALL = "stalled"
     DELIVER_STALL = "delivered-stalled"  # delivered (recorded "ok"), then the answer stalls: a lost reply
+    DELIVER_DROP = "delivered-dropped"  # delivered (recorded "ok"), then the connection drops: no answer
 
 
 @dataclass
@@ -212,10 +213,11 @@ class FakeBotApi:
                              "description": "Too Many Requests: retry after 1"}
             self._recent_sends.append(clock)
         fault = self._take_fault(method)
-        if fault is not None and fault.fault is Fault.DELIVER_STALL:
+        if fault is not None and fault.fault in (Fault.DELIVER_STALL, Fault.DELIVER_DROP):
             status, result = getattr(self, "_m_" + method)(params)
             self._record(method, params, "ok" if status == 200 else str(status), result if status == 200 else None)
-            await asyncio.sleep(fault.stall_seconds)
+            if fault.fault is Fault.DELIVER_STALL:
+                await asyncio.sleep(fault.stall_seconds)
             return 0, {}
         if fault is not None:
             self._record(method, params, fault.fault.value)

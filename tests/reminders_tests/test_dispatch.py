@@ -244,3 +244,70 @@ async def test_sends_are_paced_to_the_configured_rate(sessions: async_sessionmak
     started = loop.time()
     assert (await paced.tick()).sent == 12
     assert loop.time() - started >= 11 / 40 * 0.95  # 12 sends spaced 25 ms apart, concurrency notwithstanding
+
+
+class StallingNotifier(FakeNotifier):
+    """Stalls on its first ping until released, as a send does while the rate limiter waits out a 429."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stalled = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def send_ping(self, ping: object) -> int:
+        if not self.stalled.is_set():
+            self.stalled.set()
+            await self.release.wait()
+        return await super().send_ping(ping)  # type: ignore[arg-type]
+
+
+async def test_a_stalled_worker_never_sends_what_another_took_over(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Worker a claims 10 pings and stalls on the first for longer than its lease; worker b takes over the
+    nine a has not sent yet. When a goes on, it sends none of them: every ping goes out exactly once."""
+    created = local("2026-11-20", 10)
+    async with sessions.begin() as session:
+        worker = await add_caseworker(session, "Sagsbehandler", created)
+        worker.telegram_user_id = 6003
+        for n in range(10):
+            case = await add_case(session, f"T-{n + 1}", created, caseworker_id=worker.id)
+            await add_event(session, case, EventKind.HENVENDELSE, date(2026, 11, 20), created)
+            await refresh_deadlines(session, case, RULES, date(2026, 11, 20), created, POLICY)
+    clock = FixedClock(local("2026-11-25", 8, 0))
+    settings = DispatchSettings(lease=timedelta(seconds=120), heartbeat=timedelta(seconds=0.05), batch=10,
+                                max_per_second=None, digest_at=None)
+    stalling, other = StallingNotifier(), FakeNotifier()
+    a = Dispatcher(sessions, stalling, RULES, clock, settings, POLICY, worker="a")
+    b = Dispatcher(sessions, other, RULES, clock, settings, POLICY, worker="b")
+    first = asyncio.create_task(a.tick())
+    await asyncio.wait_for(stalling.stalled.wait(), timeout=10)
+    clock.advance(seconds=130)  # a's lease has run out: a 429 with retry_after 130 s
+    await asyncio.sleep(0.3)    # a's heartbeat renews the claim of the ping in flight
+    taken_over = await b.tick()
+    stalling.release.set()
+    stalled = await asyncio.wait_for(first, timeout=10)
+    sent = [p.reminder_id for p in stalling.pings + other.pings]
+    assert len(sent) == 10 and len(set(sent)) == 10  # no duplicate, none lost
+    assert (len(stalling.pings), len(other.pings)) == (1, 9)
+    assert taken_over.sent == 9 and stalled.sent == 1 and stalled.released == 9 and stalled.lost == 0
+
+
+async def test_workers_share_one_send_rate(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Two workers at 40 a second share one budget: 24 pings take at least 23/40 s, not half of it."""
+    created = local("2026-11-20", 10)
+    async with sessions.begin() as session:
+        worker = await add_caseworker(session, "Sagsbehandler", created)
+        worker.telegram_user_id = 6004
+        for n in range(24):
+            case = await add_case(session, f"R-{n + 1}", created, caseworker_id=worker.id)
+            await add_event(session, case, EventKind.HENVENDELSE, date(2026, 11, 20), created)
+            await refresh_deadlines(session, case, RULES, date(2026, 11, 20), created, POLICY)
+    clock = FixedClock(local("2026-11-25", 8, 0))
+    settings = DispatchSettings(max_per_second=40, concurrency=8, batch=6, digest_at=None)
+    notifier = FakeNotifier()
+    workers = [Dispatcher(sessions, notifier, RULES, clock, settings, POLICY, worker=name) for name in ("a", "b")]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    reports = await asyncio.gather(*(w.tick() for w in workers))
+    elapsed = loop.time() - started
+    assert sum(r.sent for r in reports) == 24 and all(r.sent > 0 for r in reports)
+    assert elapsed >= 23 / 40 * 0.95

@@ -42,6 +42,8 @@ PINGS: dict[str, str] = {
     "case_line": N_("{title}: {date} · {standing}"),
     "case_none": N_("Sagen har ingen frister."),
     "digest_title": N_("Dine frister {date}"),
+    "team_digest_title": N_("Overskredne frister i teamets sager {date}"),
+    "team_digest_footer": N_("Kun sagsreferencer. /frister_team stopper oversigten."),
     "digest_overdue": N_("Overskredne frister:"),
     "digest_open": N_("Åbne frister:"),
     "digest_line": N_("{case} · {title} · {date} ({standing})"),
@@ -121,7 +123,8 @@ def case_lines(case: str, deadlines: Sequence[tuple[Rule | None, str, date, Stat
 def digest_lines(digest: Digest) -> list[str]:
     """The daily digest: overdue deadlines first, then the open ones, at most DIGEST_LIMIT in all."""
     lang = digest.language
-    lines = [text("digest_title", lang, date=long_date(digest.day, lang))]
+    title = "team_digest_title" if digest.team is not None else "digest_title"
+    lines = [text(title, lang, date=long_date(digest.day, lang))]
     shown = 0
     for header, items in (("digest_overdue", digest.overdue), ("digest_open", digest.open)):
         visible = items[:max(DIGEST_LIMIT - shown, 0)]
@@ -130,6 +133,8 @@ def digest_lines(digest: Digest) -> list[str]:
             shown += len(visible)
     if len(digest.items) > shown:
         lines += ["", text("digest_more", lang, count=len(digest.items) - shown)]
+    if digest.team is not None:
+        lines += ["", text("team_digest_footer", lang)]
     return lines
 
 

@@ -32,13 +32,14 @@ from nlu import find_cpr
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, Span
 from reminders import COPENHAGEN, CaseworkerRecord, EventKind, RefusedReference, check_reference, local_date
 from reminders.access import (AlreadyRegistered, InvalidCode, WrongTeam, caseworker_by_telegram, redeem_invite,
-                              register_team_chat, team_of_chat, visible_case)
+                              register_team_chat, team_of_chat, toggle_team_digest, visible_case)
 from reminders.dates import find_day
 from reminders.errors import UnknownCase
 
 log = logging.getLogger(__name__)
 
 TEAM_COMMANDS = ("team", "hold")
+TEAM_DIGEST = "frister_team"
 CASE_COMMANDS = ("ny_sag", "haendelse", "frister", "luk", "genaabn", "sager")
 HELP_COMMANDS = ("hjaelp", "hjælp", "help")
 LANGUAGE_COMMANDS = ("sprog", "language")
@@ -313,6 +314,8 @@ class StaffDesk:
             return await self._offers(" ".join(args), lang, message.at, "staff.team.tilbud")
         if command in (*HELP_COMMANDS, "start"):
             return _response((one("team_help", say(lang, "team_help")),), lang, "staff.team.help")
+        if command == TEAM_DIGEST:
+            return await self._team_digest(message, lang)
         if command in CASE_COMMANDS:
             return _response((one("team_private_only", say(lang, "team_private_only")),), lang,
                              "staff.team.private_only")
@@ -325,6 +328,18 @@ class StaffDesk:
         if message.addressed:
             return _response((one("team_help", say(lang, "team_help")),), lang, "staff.team.help")
         return silent
+
+    async def _team_digest(self, message: StaffMessage, lang: str) -> Response:
+        """Turn the team's daily digest of overdue deadlines on or off (/frister_team), by a caseworker of the team."""
+        who = await self._who(message.user_id)
+        if who is None:
+            return _response((one("team_digest_refused", say(lang, "team_digest_refused")),), lang,
+                             "staff.team.digest.refused")
+        async with self._sessions.begin() as session:
+            setting = await toggle_team_digest(session, message.chat_id, await self._record(session, who))
+        key = {None: "team_digest_refused", True: "team_digest_on", False: "team_digest_off"}[setting]
+        log.info("staff team digest outcome=%s", key)
+        return _response((one(key, say(lang, key)),), lang, f"staff.team.digest.{key}")
 
     async def _register_team(self, message: StaffMessage, args: list[str]) -> Response | None:
         """Register the group as a team chat (/team CODE), when a caseworker of that team sends the code."""

@@ -86,8 +86,13 @@ STAFF_TEXTS: dict[str, str] = {
     "team_wrong": "Koden gælder et andet team end dit. Gruppen er ikke registreret.",
     "team_already": "Gruppen er allerede registreret som teamchat.",
     "team_help": "I teamchatten svarer jeg på spørgsmål om behandlingstilbud, fx /tilbud døgn til gravide, eller "
-                 "nævn mig med et spørgsmål. Sager og frister: skriv til mig privat.",
+                 "nævn mig med et spørgsmål. Sager og frister: skriv til mig privat. /frister_team slår en "
+                 "daglig oversigt over teamets overskredne frister til eller fra.",
     "team_private_only": "Sager og frister håndteres kun i din private chat med mig, ikke i gruppen.",
+    "team_digest_on": "Teamet får nu hver hverdag morgen en oversigt over overskredne frister i teamets sager: "
+                      "kun sagsreference og frist, aldrig borgere. Skriv /frister_team igen for at stoppe den.",
+    "team_digest_off": "Teamets daglige oversigt over overskredne frister er stoppet.",
+    "team_digest_refused": "Kun en registreret sagsbehandler fra teamet kan slå teamets oversigt til eller fra.",
 }
 
 

@@ -254,3 +254,15 @@ async def visible_deadlines(session: AsyncSession, caseworker: CaseworkerRecord,
         case = await visible_case(session, caseworker, reference)
         query = query.where(DeadlineRecord.case_id == case.id)
     return await read_deadlines(session, query)
+
+
+async def toggle_team_digest(session: AsyncSession, chat_id: int, caseworker: CaseworkerRecord) -> bool | None:
+    """Turn the team chat's daily digest of overdue deadlines on or off; return the new setting, or None when
+    the caseworker is not of the chat's team (only the team's own caseworkers decide what its chat gets)."""
+    record: TeamChatRecord | None = await session.scalar(
+        select(TeamChatRecord).where(TeamChatRecord.telegram_chat_id == chat_id).with_for_update())
+    if record is None or caseworker.team != record.team:
+        return None
+    record.digest = not record.digest
+    await session.flush()
+    return record.digest

@@ -44,9 +44,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reminders.clock import Clock, local_date
-from reminders.digest import Digest, digest_items, plan_digests
+from reminders.digest import Digest, digest_items, plan_digests, plan_team_digests, team_digest_items
 from reminders.leases import claim, drop, give_up, mark_sent, renew, reschedule, retry_later
-from reminders.models import CaseRecord, CaseworkerRecord, DeadlineRecord, DigestRecord, ReminderRecord
+from reminders.models import (CaseRecord, CaseworkerRecord, DeadlineRecord, DigestRecord, ReminderRecord,
+                              TeamChatRecord, TeamDigestRecord)
 from reminders.pacing import SharedPacer
 from reminders.planner import ReminderPolicy, current_policy, instant_of, plan_deadlines
 from reminders.rules import Rule
@@ -200,11 +201,14 @@ class Dispatcher:
         return report
 
     async def plan_digests(self) -> int:
-        """Add today's digest rows (on a working day, from the digest time on); return how many."""
+        """Add today's digest rows, caseworkers' and team chats' (on a working day, from the digest time on);
+        return how many."""
         if self.settings.digest_at is None:
             return 0
         async with self._sessions.begin() as session:
-            return await plan_digests(session, self.clock.now(), self.settings.digest_at, self.policy)
+            now, at = self.clock.now(), self.settings.digest_at
+            return (await plan_digests(session, now, at, self.policy)
+                    + await plan_team_digests(session, now, at, self.policy))
 
     # -- reminders ----------------------------------------------------------------------------
 
@@ -282,12 +286,14 @@ class Dispatcher:
     async def send_digests(self, report: TickReport | None = None) -> TickReport:
         """Claim and send due digests; a digest with nothing to list is marked sent without a message."""
         report = report or TickReport()
-        while True:
-            token = self._token()
-            digests = await self._claim_digests(token, report)
-            if digests is None:
-                break
-            await self._send_all([partial(self._deliver_digest, token, digest, report) for digest in digests])
+        for model, claim_them in ((DigestRecord, self._claim_digests), (TeamDigestRecord, self._claim_team_digests)):
+            while True:
+                token = self._token()
+                digests = await claim_them(token, report)
+                if digests is None:
+                    break
+                await self._send_all([partial(self._deliver_digest, token, digest, report, model)
+                                      for digest in digests])
         return report
 
     async def _claim_digests(self, token: str, report: TickReport) -> list[Digest] | None:
@@ -314,20 +320,43 @@ class Dispatcher:
                                           language=language or "da", day=day, items=tuple(items)))
         return digests
 
-    async def _deliver_digest(self, token: str, digest: Digest, report: TickReport) -> None:
-        outcome = await self._send_held(DigestRecord, digest.digest_id, token,
+    async def _claim_team_digests(self, token: str, report: TickReport) -> list[Digest] | None:
+        """Claim due team digests; one with nothing overdue left is marked sent without a message."""
+        now = self.clock.now()
+        async with self._sessions.begin() as session:
+            ids = await claim(session, TeamDigestRecord, token, now, now + self.settings.lease, self.settings.batch)
+            if not ids:
+                return None
+            rows = (await session.execute(
+                select(TeamDigestRecord.id, TeamDigestRecord.day, TeamChatRecord.team, TeamChatRecord.telegram_chat_id,
+                       TeamChatRecord.digest)
+                .join(TeamChatRecord, TeamChatRecord.id == TeamDigestRecord.team_chat_id)
+                .where(TeamDigestRecord.id.in_(ids)))).all()
+            digests = []
+            for digest_id, day, team, chat_id, wanted in rows:
+                items = await team_digest_items(session, team, day, self._rules) if wanted else []
+                if not items or chat_id is None:  # nothing overdue any more, or the chat turned the digest off
+                    report.empty_digests += await mark_sent(session, TeamDigestRecord, digest_id, token, now)
+                else:
+                    digests.append(Digest(digest_id=digest_id, caseworker_id=None, chat_id=chat_id, language="da",
+                                          day=day, items=tuple(items), team=team))
+        return digests
+
+    async def _deliver_digest(self, token: str, digest: Digest, report: TickReport,
+                              model: type[DigestRecord] | type[TeamDigestRecord] = DigestRecord) -> None:
+        outcome = await self._send_held(model, digest.digest_id, token,
                                         lambda: self._notifier.send_digest(digest), report)
         if outcome is None:
             return
         now = self.clock.now()
         async with self._sessions.begin() as session:
             if isinstance(outcome, int):
-                if await mark_sent(session, DigestRecord, digest.digest_id, token, now):
+                if await mark_sent(session, model, digest.digest_id, token, now):
                     report.digests += 1
                 else:
                     report.lost += 1
             else:
-                await self._failed(session, DigestRecord, digest.digest_id, token, outcome, now, report)
+                await self._failed(session, model, digest.digest_id, token, outcome, now, report)
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -342,7 +371,7 @@ class Dispatcher:
 
         await asyncio.gather(*(guarded(job) for job in jobs))
 
-    async def _send_held(self, model: type[ReminderRecord] | type[DigestRecord], row_id: int, token: str,
+    async def _send_held(self, model: type[ReminderRecord] | type[DigestRecord] | type[TeamDigestRecord], row_id: int, token: str,
                          call: Callable[[], Awaitable[int]], report: TickReport) -> int | Exception | None:
         """Send only while this worker holds the row's claim, and keep holding it while the message is in
         flight; None when another worker had taken it over (nothing sent)."""
@@ -358,11 +387,11 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
 
-    async def _renew(self, model: type[ReminderRecord] | type[DigestRecord], row_id: int, token: str) -> bool:
+    async def _renew(self, model: type[ReminderRecord] | type[DigestRecord] | type[TeamDigestRecord], row_id: int, token: str) -> bool:
         async with self._sessions.begin() as session:
             return await renew(session, model, row_id, token, self.clock.now() + self.settings.lease)
 
-    async def _heartbeat(self, model: type[ReminderRecord] | type[DigestRecord], row_id: int, token: str) -> None:
+    async def _heartbeat(self, model: type[ReminderRecord] | type[DigestRecord] | type[TeamDigestRecord], row_id: int, token: str) -> None:
         """Renew the claim of a message in flight until it is settled (cancelled by the sender)."""
         while True:
             await asyncio.sleep(self.settings.heartbeat_seconds)
@@ -381,7 +410,7 @@ class Dispatcher:
             log.error("reminder send failed error=%s", type(exc).__name__)
             return TryLater(type(exc).__name__)
 
-    async def _failed(self, session: AsyncSession, model: type[ReminderRecord] | type[DigestRecord], row_id: int,
+    async def _failed(self, session: AsyncSession, model: type[ReminderRecord] | type[DigestRecord] | type[TeamDigestRecord], row_id: int,
                       token: str, failure: Exception, now: datetime, report: TickReport) -> None:
         attempts = (await session.scalar(select(model.attempts).where(model.id == row_id)) or 0) + 1
         if isinstance(failure, Unreachable) or attempts >= self.settings.max_attempts:

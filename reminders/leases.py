@@ -17,9 +17,9 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reminders.models import DigestRecord, ReminderRecord
+from reminders.models import DigestRecord, ReminderRecord, TeamDigestRecord
 
-Delivery = type[ReminderRecord] | type[DigestRecord]
+Delivery = type[ReminderRecord] | type[DigestRecord] | type[TeamDigestRecord]
 
 
 def claimable(model: Delivery, now: datetime) -> ColumnElement[bool]:

@@ -154,6 +154,24 @@ class DigestRecord(Base):
     gave_up_at: Mapped[datetime | None]
 
 
+class TeamDigestRecord(Base):
+    """A team chat's daily digest of its caseworkers' overdue deadlines (opt-in, /frister_team): claimed and
+    sent like a caseworker's digest. It names case references and rules only, never a citizen."""
+
+    __tablename__ = "team_digests"
+    __table_args__ = (UniqueConstraint("team_chat_id", "day"),)
+
+    id: Mapped[intpk]
+    team_chat_id: Mapped[int] = mapped_column(ForeignKey("team_chats.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    gave_up_at: Mapped[datetime | None]
+
+
 class InviteRecord(Base):
     """A one-time invite code for a caseworker (stifinder caseworkers invite --name N).
 
@@ -186,3 +204,5 @@ class TeamChatRecord(Base):
     expires_at: Mapped[datetime]
     registered_at: Mapped[datetime | None]
     registered_by: Mapped[int | None] = mapped_column(ForeignKey("caseworkers.id", ondelete="SET NULL"))
+    # The team's daily digest of overdue deadlines in this chat (/frister_team turns it on and off).
+    digest: Mapped[bool] = mapped_column(default=False, server_default=text("false"))

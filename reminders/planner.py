@@ -10,7 +10,9 @@ Slots that have already passed when a deadline is planned are not sent late in a
 passed slots only the latest is kept (sent at once, as a catch-up), and not even that one when a
 later slot comes on the same local day. Overdue pings are planned lazily, one working day ahead:
 `plan_deadlines` adds the next one whenever it runs (after every event, after each sent ping, and
-in the daily replan). A deadline that is met or cancelled, or whose case is closed, loses its
+in the daily replan). When a deadline's due day moves later (an event changed it), the before and
+due-day pings already sent were about the old day: they are kept as history under a dated name
+(`before-7~2026-12-01`) and planned again for the new day. A deadline that is met or cancelled, or whose case is closed, loses its
 unsent reminders; sent ones are kept as history. `refresh_deadlines` (reminders.store) calls the
 planner, so every path that records an event replans without the caller having to remember it.
 
@@ -37,6 +39,7 @@ DUE_DAY = "due-day"
 BEFORE = "before-"
 OVERDUE = "overdue-"
 SNOOZE = "snooze-"
+MOVED = "~"  # a sent ping about an earlier due day, kept as history: "before-7~2026-12-01"
 # Ids per IN (...) list: well below SQLite's and asyncpg's parameter limits.
 _CHUNK = 500
 
@@ -215,6 +218,7 @@ async def _plan_chunk(session: AsyncSession, ids: Sequence[int], now: datetime, 
         existing.setdefault(deadline_id, {})[slot] = (rid, due_at, sent_at is not None)
     doomed: list[int] = []
     moves: list[dict[str, object]] = []
+    renames: list[dict[str, object]] = []
     new: list[dict[str, object]] = []
     for deadline_id, due_on, state, informational, closed_at in rows:
         have = existing.get(deadline_id, {})
@@ -222,8 +226,12 @@ async def _plan_chunk(session: AsyncSession, ids: Sequence[int], now: datetime, 
             doomed += [rid for rid, _, sent in have.values() if not sent]
             continue
         wanted = {slot.name: slot.at for slot in slots_for(due_on, policy, now)}
+        rearmed: set[str] = set()
         for name, (rid, due_at, sent) in have.items():
             if sent:
+                if name in wanted and _moved_later(name, due_at, wanted[name], policy):
+                    renames.append({"rid": rid, "new_slot": f"{name}{MOVED}{local_date(due_at, policy.tz).isoformat()}"})
+                    rearmed.add(name)
                 continue
             if name in wanted:
                 if due_at != wanted[name]:
@@ -231,8 +239,11 @@ async def _plan_chunk(session: AsyncSession, ids: Sequence[int], now: datetime, 
             elif not name.startswith(SNOOZE):
                 doomed.append(rid)
         new += [{"deadline_id": deadline_id, "slot": name, "due_at": at, "attempts": 0, "created_at": now}
-                for name, at in wanted.items() if name not in have]
+                for name, at in wanted.items() if name not in have or name in rearmed]
     table = cast(Table, ReminderRecord.__table__)
+    if renames:  # before the inserts: the new rows take the old names
+        await session.execute(update(table).where(table.c.id == bindparam("rid")).values(slot=bindparam("new_slot")),
+                              renames)
     if doomed:
         await session.execute(delete(ReminderRecord).where(ReminderRecord.id.in_(doomed)))
     if moves:
@@ -243,6 +254,14 @@ async def _plan_chunk(session: AsyncSession, ids: Sequence[int], now: datetime, 
         await session.execute(insert(table), new)
     added, moved = len(new), len(moves)
     return PlanResult(added=added, moved=moved, removed=len(doomed))
+
+
+def _moved_later(name: str, sent_for: datetime, wanted: datetime, policy: ReminderPolicy) -> bool:
+    """Whether a sent before/due-day ping was about an earlier due day than the deadline has now (its slot
+    falls on a later local day: a new hour in config.yml moves the instant, not the day)."""
+    if name.startswith((OVERDUE, SNOOZE)) or MOVED in name:
+        return False
+    return local_date(wanted, policy.tz) > local_date(sent_for, policy.tz)
 
 
 def _refresh_loaded(session: AsyncSession, due: dict[object, object]) -> None:

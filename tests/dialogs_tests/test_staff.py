@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from dialogs.staff_cases import KINDS, confirm_payload, read_confirm
 from dialogs.staff_texts import STAFF_TEXTS, say
 from fakes.staff_desk import Staff, case_language, staff  # noqa: F401 (fixtures)
-from reminders import CaseEventRecord, CaseRecord, CaseworkerRecord, EventKind
+from reminders import CaseEventRecord, CaseRecord, CaseworkerRecord, EventKind, TeamChatRecord
 from datetime import date
 
 ANNE, BO, CY, CITIZEN = 7001, 7002, 7003, 9001
@@ -232,6 +232,18 @@ async def test_team_chat_registration_and_answers(staff: Staff) -> None:
     assert private is not None and private.keys == ["team_private_only"]
     offers = await staff.presses(CITIZEN, "/tilbud{\"page\":\"2\"}", chat_id=group)
     assert offers is not None and offers.route == "providers"
+
+    # the daily digest of overdue deadlines: opt-in, by a caseworker of the team only
+    refused = await staff.says_in_group(CY, group, "/frister_team")
+    assert refused is not None and refused.keys == ["team_digest_refused"]
+    stranger = await staff.says_in_group(CITIZEN, group, "/frister_team")
+    assert stranger is not None and stranger.keys == ["team_digest_refused"]
+    on = await staff.says_in_group(ANNE, group, "/frister_team")
+    assert on is not None and on.keys == ["team_digest_on"] and "aldrig borgere" in on.text
+    async with staff.sessions() as session:
+        assert await session.scalar(select(TeamChatRecord.digest)) is True
+    off = await staff.says_in_group(ANNE, group, "/frister_team")
+    assert off is not None and off.keys == ["team_digest_off"]
 
 
 def test_the_confirm_payload_fits_telegrams_64_bytes_for_any_reference_and_kind() -> None:

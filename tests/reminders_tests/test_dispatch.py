@@ -311,3 +311,34 @@ async def test_workers_share_one_send_rate(sessions: async_sessionmaker[AsyncSes
     elapsed = loop.time() - started
     assert sum(r.sent for r in reports) == 24 and all(r.sent > 0 for r in reports)
     assert elapsed >= 23 / 40 * 0.95
+
+
+async def test_a_team_chat_that_asked_gets_its_teams_overdue_deadlines_once_a_day(
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    from dialogs.pings import digest_lines
+    from reminders import TeamChatRecord
+
+    created = local("2026-11-20", 10)
+    async with sessions.begin() as session:
+        for team, chat, wants in (("nord", -1001, True), ("syd", -1002, True), ("vest", -1003, False)):
+            session.add(TeamChatRecord(team=team, code_hash=f"{team:0>64}", telegram_chat_id=chat, created_at=created,
+                                       expires_at=created, registered_at=created, digest=wants))
+    nord = await open_case(sessions, "S-60", "2026-11-05", created)   # guarantee due 19 November: overdue
+    await open_case(sessions, "S-61", "2026-11-20", created, caseworker=nord)  # due 4 December: not overdue
+    await open_case(sessions, "S-62", "2026-11-05", created, telegram_user_id=5002)  # another caseworker
+    async with sessions.begin() as session:  # S-60/61's caseworker is in nord; S-62's in vest
+        workers = {w.id: w for w in await session.scalars(select(CaseworkerRecord))}
+        for worker in workers.values():
+            worker.team = "nord" if worker.id == nord else "vest"
+    clock = FixedClock(local("2026-11-25", 7, 30))
+    notifier = FakeNotifier()
+    worker = dispatcher(sessions, notifier, clock)
+    assert await worker.plan_digests() == 2 + 1  # two caseworkers' digests, and nord's team chat
+    report = await worker.send_digests()
+    team = [d for d in notifier.digests if d.team is not None]
+    assert [(d.team, d.chat_id) for d in team] == [("nord", -1001)]  # syd has nothing overdue; vest did not ask
+    assert [(i.case, i.days_left) for i in team[0].items] == [("S-60", -6)]  # overdue only, by reference
+    lines = digest_lines(team[0])
+    assert lines[0] == "Overskredne frister i teamets sager onsdag den 25. november 2026"
+    assert lines[-1] == "Kun sagsreferencer. /frister_team stopper oversigten."
+    assert report.digests == 3 and await worker.plan_digests() == 0  # once a day

@@ -243,3 +243,43 @@ async def test_snooze_plans_the_next_working_day_once(sessions: async_sessionmak
         assert first.id == second.id and first.slot == "snooze-2026-12-07" and first.due_at == local("2026-12-07")
         await plan_all(session, friday)  # replanning keeps a snoozed ping
         assert "snooze-2026-12-07" in await slots(session)
+
+
+async def test_pings_sent_before_a_due_day_that_moves_later_are_planned_again(
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    now = local("2026-11-23", 10)
+    async with sessions.begin() as session:
+        case = await add_case(session, "S-7", now)
+        await event(session, case, EventKind.HENVENDELSE, date(2026, 11, 20), now)  # due Friday 4 December
+        sent = await session.scalar(select(ReminderRecord).where(ReminderRecord.slot == "before-7"))
+        assert sent is not None and sent.due_at == local("2026-11-25")
+        sent.sent_at = local("2026-11-25")
+    later = local("2026-11-26", 12)
+    async with sessions.begin() as session:
+        deadline = await session.scalar(select(DeadlineRecord))
+        assert deadline is not None
+        deadline.due_on = date(2026, 12, 11)  # an event moved the due day a week later
+        await session.flush()
+        await plan_deadlines(session, [deadline.id], later)
+        assert await slots(session, sent=True) == {"before-7~2026-11-25": local("2026-11-25")}  # kept as history
+        planned = await slots(session, sent=False)
+        assert planned["before-7"] == local("2026-12-02") and planned["before-2"] == local("2026-12-09")
+    async with sessions.begin() as session:  # planning again changes nothing
+        deadline = await session.scalar(select(DeadlineRecord))
+        assert deadline is not None
+        result = await plan_deadlines(session, [deadline.id], later)
+        assert (result.added, result.moved, result.removed) == (0, 0, 0)
+
+
+async def test_a_new_ping_hour_does_not_send_the_days_pings_again(sessions: async_sessionmaker[AsyncSession]) -> None:
+    now = local("2026-11-23", 10)
+    async with sessions.begin() as session:
+        case = await add_case(session, "S-8", now)
+        await event(session, case, EventKind.HENVENDELSE, date(2026, 11, 20), now)
+        sent = await session.scalar(select(ReminderRecord).where(ReminderRecord.slot == "before-7"))
+        assert sent is not None
+        sent.sent_at = local("2026-11-25")
+        deadline = await session.scalar(select(DeadlineRecord))
+        assert deadline is not None
+        await plan_deadlines(session, [deadline.id], local("2026-11-25", 12), ReminderPolicy(at=time(9, 0)))
+        assert "before-7" in await slots(session, sent=True) and not any("~" in s for s in await slots(session))

@@ -59,3 +59,27 @@ def test_the_digest_lists_overdue_first_and_is_bounded() -> None:
     assert lines[-1] == f"… og {40 - DIGEST_LIMIT} flere."
     assert sum(1 for line in lines if line.startswith("S-")) == DIGEST_LIMIT
     assert text("digest_more", "en", count=3) == "… and 3 more."
+
+
+@pytest.mark.parametrize(("lang", "line"), [("da", "Opfyldes tidligst onsdag den 10. juni 2026."),
+                                            ("en", "Met at the earliest Wednesday 10 June 2026.")])
+def test_a_ping_for_a_deadline_with_a_window_says_from_when_it_can_be_met(lang: str, line: str) -> None:
+    ping = Ping(reminder_id=1, deadline_id=1, chat_id=1, language=lang, case="S-14",
+                rule=RULES["opfoelgning_6_maaneder"], due=date(2026, 7, 10), today=date(2026, 6, 30), slot="before-7")
+    assert ping_lines(ping)[3] == line
+    plain = Ping(reminder_id=2, deadline_id=2, chat_id=1, language=lang, case="S-14",
+                 rule=RULES["opfoelgning_1_maaned"], due=date(2026, 2, 10), today=date(2026, 2, 1), slot="before-7")
+    assert len(ping_lines(plain)) == 4  # no window, no such line
+
+
+def test_done_names_the_deadline_met_or_says_it_is_still_open() -> None:
+    from dialogs.pings import done_line
+    from reminders import EventKind
+
+    rule = RULES["opfoelgning_6_maaneder"]
+    assert done_line(rule, EventKind.OPFOELGNING, date(2026, 6, 20), "da") == (
+        "» Udført: »Opfølgning 6 måneder efter udskrivning« er opfyldt (opfølgning gennemført registreret "
+        "lørdag den 20. juni 2026).")
+    assert done_line(rule, EventKind.OPFOELGNING, date(2026, 6, 1), "en", opens=date(2026, 6, 10)) == (
+        "» follow-up held recorded Monday 1 June 2026, but \"Follow-up 6 months after discharge\" is met at the "
+        "earliest Wednesday 10 June 2026: the deadline is still open.")

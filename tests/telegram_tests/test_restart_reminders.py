@@ -152,3 +152,58 @@ async def test_two_processes_on_one_postgresql_never_send_a_reminder_twice(
     counts = delivered(fake)
     assert set(counts) == due and all(n == 1 for n in counts.values())
     assert all(p.returncode == 0 for p in processes)
+
+
+async def seed_two_decisions(url: str) -> None:
+    """A case with two open decisions of one series (residential applied for first, then an assessment
+    interview), each with a ping due at once."""
+    now = datetime.now(timezone.utc)
+    today = local_date(now)
+    past = working_days_before(today, 1)
+    policy = ReminderPolicy()
+    engine, sessions = await open_database(url)
+    try:
+        async with sessions.begin() as session:
+            worker = await add_caseworker(session, "Sagsbehandler", now, team="voksne")
+            worker.telegram_user_id = CHAT
+            case = await add_case(session, "S-14", now, caseworker_id=worker.id)
+            await add_event(session, case, EventKind.DOEGN_ANSOEGNING, today, now)
+            await add_event(session, case, EventKind.UDREDENDE_SAMTALE, today, now)
+            await refresh_deadlines(session, case, RULES, today, now, policy)
+            for deadline in (await session.scalars(select(DeadlineRecord.id))).all():
+                await add_reminder(session, deadline, snooze_slot(past), policy.instant(past), now)
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.slow
+async def test_done_on_two_processes_meets_exactly_the_deadline_pressed(
+        fake: FakeBotApi, tmp_path: Path, postgres_url: str, processes: list[asyncio.subprocess.Process]) -> None:
+    """Two open decisions of one series; "Udført" on the residential one's ping, handled by one of two
+    processes on one PostgreSQL, meets the residential decision and leaves the assessment decision open
+    (the old behaviour met the one due first)."""
+    await seed_two_decisions(postgres_url)
+    env = environment(fake, write_config(tmp_path), postgres_url)
+    processes.extend(await asyncio.gather(run(env), run(env)))
+    await fake.wait_for(lambda: len(delivered(fake)) == 2, START_TIMEOUT)
+    (doegn,) = [call for call in fake.sent(CHAT) if "døgnbehandling" in call.params["text"]]
+    message = fake.message(CHAT, doegn.result["message_id"])
+    data = next(button["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for button in row
+                if DONE.match(button["callback_data"]))
+    fake.push("callback_query", {"id": "press-1", "from": {"id": CHAT, "is_bot": False, "first_name": "Anne"},
+                                 "chat_instance": f"ci{CHAT}", "data": data, "message": dict(message)})
+    await fake.wait_for(lambda: len(fake.calls("answerCallbackQuery")) == 1, START_TIMEOUT)
+    await fake.wait_for(lambda: "er opfyldt" in fake.message(CHAT, doegn.result["message_id"])["text"], 20)
+    assert "»Afgørelse om døgnbehandling" in fake.message(CHAT, doegn.result["message_id"])["text"]
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        await asyncio.wait_for(process.wait(), 30)
+    engine, sessions = await open_database(postgres_url)
+    try:
+        async with sessions() as session:
+            states = dict((await session.execute(select(DeadlineRecord.rule_id, DeadlineRecord.state))).all())
+    finally:
+        await engine.dispose()
+    assert states["afgoerelse_doegn"] == "met" and states["afgoerelse_ambulant"] == "open"
+    assert len(fake.calls("answerCallbackQuery")) == 1  # handled once, by one of the two

@@ -244,5 +244,10 @@ def _line(deadline: StoredDeadline, lang: str, today: date, deps: CaseDeps) -> s
         standing = say(lang, "standing_today")
     else:
         standing = say(lang, "standing_overdue", days=days(-left, lang))
-    return say(lang, "deadline_line", case=deadline.case, title=deps.title(deadline.rule_id, lang),
+    line = say(lang, "deadline_line", case=deadline.case, title=deps.title(deadline.rule_id, lang),
                due=long_date(deadline.due, lang), standing=standing)
+    rule = next((r for r in deps.rules if r.id == deadline.rule_id), None)
+    opens = rule.opens(deadline.due) if rule is not None else None
+    if opens is not None and opens > today:
+        line += " · " + say(lang, "deadline_opens", date=long_date(opens, lang))
+    return line

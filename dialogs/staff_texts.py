@@ -64,6 +64,7 @@ STAFF_TEXTS: dict[str, str] = {
     "deadlines_header": "Åbne frister:",
     "deadlines_none": "Ingen åbne frister.",
     "deadline_line": "{case} · {title}\nfrist {due} · {standing}",
+    "deadline_opens": "opfyldes tidligst {date}",
     "standing_in": "om {days}",
     "standing_today": "i dag",
     "standing_overdue": "overskredet med {days}",

@@ -89,6 +89,7 @@ async def test_a_follow_up_outside_its_window_is_recorded_and_said_to_meet_nothi
     assert second is not None and "Det opfylder ingen frist." in second.text
     assert ("»Opfølgning 6 måneder efter udskrivning« (frist søndag den 2. maj 2027) opfyldes først fra "
             "fredag den 2. april 2027") in second.text
+    assert "frist søndag den 2. maj 2027 · om 160 dage · opfyldes tidligst fredag den 2. april 2027" in second.text
 
 
 @pytest.mark.parametrize("reference, key", [("010190-1234", "refused_cpr"), ("0101901234", "refused_cpr"),

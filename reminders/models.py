@@ -95,7 +95,18 @@ class DeadlineRecord(Base):
     updated_at: Mapped[datetime]
 
 
-class ReminderRecord(Base):
+class DeliveryColumns:
+    """What a message to send has, whatever it is (reminders.leases claims and settles rows by these)."""
+
+    due_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    gave_up_at: Mapped[datetime | None]
+
+
+class ReminderRecord(DeliveryColumns, Base):
     """One ping to send before or after a deadline; claimed with a lease, marked when sent.
 
     The dispatcher selects unsent rows whose due_at has come and whose lease is free, claims them
@@ -116,13 +127,7 @@ class ReminderRecord(Base):
     id: Mapped[intpk]
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id", ondelete="CASCADE"))
     slot: Mapped[str] = mapped_column(String(32))
-    due_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     created_at: Mapped[datetime]
-    gave_up_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
@@ -137,7 +142,7 @@ class SendBudgetRecord(Base):
     next_at: Mapped[float] = mapped_column(Float)
 
 
-class DigestRecord(Base):
+class DigestRecord(DeliveryColumns, Base):
     """The daily digest of one caseworker on one local day: claimed like a reminder, sent once."""
 
     __tablename__ = "reminder_digests"
@@ -146,15 +151,9 @@ class DigestRecord(Base):
     id: Mapped[intpk]
     caseworker_id: Mapped[int] = mapped_column(ForeignKey("caseworkers.id", ondelete="CASCADE"))
     day: Mapped[date]
-    due_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    gave_up_at: Mapped[datetime | None]
 
 
-class TeamDigestRecord(Base):
+class TeamDigestRecord(DeliveryColumns, Base):
     """A team chat's daily digest of its caseworkers' overdue deadlines (opt-in, /frister_team): claimed and
     sent like a caseworker's digest. It names case references and rules only, never a citizen."""
 
@@ -164,12 +163,6 @@ class TeamDigestRecord(Base):
     id: Mapped[intpk]
     team_chat_id: Mapped[int] = mapped_column(ForeignKey("team_chats.id", ondelete="CASCADE"))
     day: Mapped[date]
-    due_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    gave_up_at: Mapped[datetime | None]
 
 
 class InviteRecord(Base):

@@ -46,6 +46,20 @@ async def open_case(sessions: async_sessionmaker[AsyncSession], reference: str, 
         return caseworker
 
 
+async def cases_of_one_caseworker(sessions: async_sessionmaker[AsyncSession], count: int, chat: int, prefix: str,
+                                  first: int = 1) -> None:
+    """`count` cases of one registered caseworker, each with a henvendelse on 20 November 2026 (the guarantee's
+    before-7 ping is due on the 25th at 8:00)."""
+    created = local("2026-11-20", 10)
+    async with sessions.begin() as session:
+        worker = await add_caseworker(session, "Sagsbehandler", created)
+        worker.telegram_user_id = chat
+        for n in range(count):
+            case = await add_case(session, f"{prefix}-{first + n}", created, caseworker_id=worker.id)
+            await add_event(session, case, EventKind.HENVENDELSE, date(2026, 11, 20), created)
+            await refresh_deadlines(session, case, RULES, date(2026, 11, 20), created, POLICY)
+
+
 def dispatcher(sessions: async_sessionmaker[AsyncSession], notifier: FakeNotifier, clock: FixedClock,
                worker: str = "w1") -> Dispatcher:
     return Dispatcher(sessions, notifier, RULES, clock, SETTINGS, POLICY, worker=worker)
@@ -179,14 +193,7 @@ async def test_a_ping_planned_for_another_hour_waits_for_the_configured_one(
 
 
 async def test_two_dispatchers_never_send_the_same_reminder(sessions: async_sessionmaker[AsyncSession]) -> None:
-    created = local("2026-11-20", 10)
-    async with sessions.begin() as session:
-        worker = await add_caseworker(session, "Sagsbehandler", created)
-        worker.telegram_user_id = 6001
-        for n in range(60):
-            case = await add_case(session, f"S-{100 + n}", created, caseworker_id=worker.id)
-            await add_event(session, case, EventKind.HENVENDELSE, date(2026, 11, 20), created)
-            await refresh_deadlines(session, case, RULES, date(2026, 11, 20), created, POLICY)
+    await cases_of_one_caseworker(sessions, 60, chat=6001, prefix="S", first=100)
     clock = FixedClock(local("2026-11-25", 8, 0))
     notifier = FakeNotifier(delay=0.02)
     small = DispatchSettings(batch=7, concurrency=3, digest_at=None)
@@ -229,14 +236,7 @@ async def test_the_daily_digest(sessions: async_sessionmaker[AsyncSession]) -> N
 
 
 async def test_sends_are_paced_to_the_configured_rate(sessions: async_sessionmaker[AsyncSession]) -> None:
-    created = local("2026-11-20", 10)
-    async with sessions.begin() as session:
-        worker = await add_caseworker(session, "Sagsbehandler", created)
-        worker.telegram_user_id = 6002
-        for n in range(12):
-            case = await add_case(session, f"P-{n + 1}", created, caseworker_id=worker.id)
-            await add_event(session, case, EventKind.HENVENDELSE, date(2026, 11, 20), created)
-            await refresh_deadlines(session, case, RULES, date(2026, 11, 20), created, POLICY)
+    await cases_of_one_caseworker(sessions, 12, chat=6002, prefix="P")
     notifier = FakeNotifier()
     paced = Dispatcher(sessions, notifier, RULES, FixedClock(local("2026-11-25", 8, 0)),
                        DispatchSettings(max_per_second=40, concurrency=8, digest_at=None), POLICY, worker="p")
@@ -264,14 +264,7 @@ class StallingNotifier(FakeNotifier):
 async def test_a_stalled_worker_never_sends_what_another_took_over(sessions: async_sessionmaker[AsyncSession]) -> None:
     """Worker a claims 10 pings and stalls on the first for longer than its lease; worker b takes over the
     nine a has not sent yet. When a goes on, it sends none of them: every ping goes out exactly once."""
-    created = local("2026-11-20", 10)
-    async with sessions.begin() as session:
-        worker = await add_caseworker(session, "Sagsbehandler", created)
-        worker.telegram_user_id = 6003
-        for n in range(10):
-            case = await add_case(session, f"T-{n + 1}", created, caseworker_id=worker.id)
-            await add_event(session, case, EventKind.HENVENDELSE, date(2026, 11, 20), created)
-            await refresh_deadlines(session, case, RULES, date(2026, 11, 20), created, POLICY)
+    await cases_of_one_caseworker(sessions, 10, chat=6003, prefix="T")
     clock = FixedClock(local("2026-11-25", 8, 0))
     settings = DispatchSettings(lease=timedelta(seconds=120), heartbeat=timedelta(seconds=0.05), batch=10,
                                 max_per_second=None, digest_at=None)
@@ -293,14 +286,7 @@ async def test_a_stalled_worker_never_sends_what_another_took_over(sessions: asy
 
 async def test_workers_share_one_send_rate(sessions: async_sessionmaker[AsyncSession]) -> None:
     """Two workers at 40 a second share one budget: 24 pings take at least 23/40 s, not half of it."""
-    created = local("2026-11-20", 10)
-    async with sessions.begin() as session:
-        worker = await add_caseworker(session, "Sagsbehandler", created)
-        worker.telegram_user_id = 6004
-        for n in range(24):
-            case = await add_case(session, f"R-{n + 1}", created, caseworker_id=worker.id)
-            await add_event(session, case, EventKind.HENVENDELSE, date(2026, 11, 20), created)
-            await refresh_deadlines(session, case, RULES, date(2026, 11, 20), created, POLICY)
+    await cases_of_one_caseworker(sessions, 24, chat=6004, prefix="R")
     clock = FixedClock(local("2026-11-25", 8, 0))
     settings = DispatchSettings(max_per_second=40, concurrency=8, batch=6, digest_at=None)
     notifier = FakeNotifier()

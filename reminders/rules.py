@@ -13,8 +13,10 @@ or cancel it. A rule may also say
   `receipt` kind), and until one is recorded from the sent day plus the normal delivery time.
 
 An event recorded for one named deadline (`Event.target`, the "done" button) meets exactly that deadline
-and no other; it still starts the deadlines its kind starts. The rules live in reminders/rules/*.yml so that a caseworker can review them, each
-with the quality-standard section it comes from and its legal basis. `load_rules` validates them
+and no other; it still starts the deadlines its kind starts.
+
+The rules live in reminders/rules/*.yml so that a caseworker can review them, each with the
+quality-standard section it comes from and its legal basis. `load_rules` validates them
 at start-up and names the file, rule and field of a mistake, never a value.
 
 `due_dates(events, rules, today)` is pure: no clock, no database, no I/O.

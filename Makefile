@@ -27,6 +27,7 @@ run: $(STAMP) $(CATALOGS)
 
 test: $(STAMP) $(CATALOGS)
 	$(BIN)/stifinder check
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 bench: $(STAMP) $(CATALOGS)

@@ -13,7 +13,8 @@ from typing import Any, TextIO
 from bot.identity import conversation_key
 from bot.wiring import App
 from dialogs import Incoming, Response, Role
-from nlu import detect_language, mask_cpr
+from nlu import detect_language
+from privacy import mask_cpr
 
 
 def response_record(chat: str, text: str, role: Role, response: Response) -> dict[str, Any]:

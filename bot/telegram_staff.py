@@ -18,14 +18,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, LinkPreviewOptions, Message, MessageEntity, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.config import Settings
 from bot.telegram import _addresses, _client_lang, mark_choice
 from bot.telegram_render import keyboard, split_message, to_html
 from dialogs import Response
-from dialogs.staff import ProviderAnswers, StaffDesk, StaffMessage
+from dialogs.staff import TEAM_CPR_ROUTE, ProviderAnswers, StaffDesk, StaffMessage
 from dialogs.staff_cases import CaseDeps
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,11 @@ class TelegramStaff:
         response = await self._desk.handle(StaffMessage(
             user_id=user.id, chat_id=message.chat_id, text=_without_mention(message, context.bot) if text else "",
             at=self._clock(), lang_hint=_client_lang(update, "da"), group=True, addressed=addressed))
+        if response is not None and response.route == TEAM_CPR_ROUTE:
+            try:  # works when the bot is an administrator of the group that may delete messages
+                await message.delete()
+            except TelegramError as exc:
+                log.info("telegram team cpr message kept error=%s", type(exc).__name__)
         await self._finish(context.bot, message.chat_id, response)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -21,7 +21,8 @@ from dialogs.context import Deps, Turn
 from dialogs.replies import Renderer
 from dialogs.safety import NO_CRISIS, Screening, Tier
 from dialogs.turn import Incoming, Reply, Response, State
-from nlu import Entity, Parse, Parser, detect_language, mask_cpr, without_cpr
+from nlu import Entity, Parse, Parser, detect_language
+from privacy import mask_cpr, without_cpr
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from dialogs.staff_cases import (CANCEL, CONFIRM, KINDS, CaseDeps, Result, close
 from dialogs.i18n import long_date
 from dialogs.staff_texts import say
 from dialogs.turn import Button, Response
-from nlu import find_cpr
+from privacy import find_cpr
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, Span
 from reminders import COPENHAGEN, CaseworkerRecord, EventKind, RefusedReference, check_reference, local_date
 from reminders.access import (AlreadyRegistered, InvalidCode, WrongTeam, caseworker_by_telegram, redeem_invite,
@@ -39,6 +39,8 @@ from reminders.errors import UnknownCase
 log = logging.getLogger(__name__)
 
 TEAM_COMMANDS = ("team", "hold")
+# The route of the warning to a team chat whose message held a CPR number: the channel deletes the message.
+TEAM_CPR_ROUTE = "staff.team.cpr"
 TEAM_DIGEST = "frister_team"
 CASE_COMMANDS = ("ny_sag", "haendelse", "frister", "luk", "genaabn", "sager")
 HELP_COMMANDS = ("hjaelp", "hjælp", "help")
@@ -306,6 +308,8 @@ class StaffDesk:
             return None  # an unregistered group keeps the citizen channel's behaviour
         lang = message.lang_hint
         silent = _response((), lang, "staff.team.silent")
+        if find_cpr(message.text):  # the group's history is kept by Telegram: never read on, never log it
+            return _response((one("team_cpr_warning", say(lang, "team_cpr_warning")),), lang, TEAM_CPR_ROUTE)
         if message.button:
             if message.text.startswith(f"/{OFFERS}"):
                 return await self._offers(message.text, lang, message.at, "staff.team.tilbud.button")

@@ -90,6 +90,8 @@ STAFF_TEXTS: dict[str, str] = {
                  "nævn mig med et spørgsmål. Sager og frister: skriv til mig privat. /frister_team slår en "
                  "daglig oversigt over teamets overskredne frister til eller fra.",
     "team_private_only": "Sager og frister håndteres kun i din private chat med mig, ikke i gruppen.",
+    "team_cpr_warning": "Skriv aldrig CPR-numre her: gruppens historik gemmes hos Telegram. Brug sagens reference, "
+                        "fx S-14.",
     "team_digest_on": "Teamet får nu hver hverdag morgen en oversigt over overskredne frister i teamets sager: "
                       "kun sagsreference og frist, aldrig borgere. Skriv /frister_team igen for at stoppe den.",
     "team_digest_off": "Teamets daglige oversigt over overskredne frister er stoppet.",

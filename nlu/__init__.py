@@ -1,7 +1,7 @@
 """Danish NLU: Rasa-format training data, the embedded classifier, entities, and a Rasa client."""
 
 from nlu.classifier import IntentClassifier, Prediction, train
-from nlu.entities import CPR_MASK, Entity, EntityExtractor, find_cpr, mask_cpr, without_cpr
+from nlu.entities import Entity, EntityExtractor
 from nlu.errors import ModelError, NluError, NluUnavailable, TrainingDataError
 from nlu.language import detect as detect_language
 from nlu.normalize import clean, fold, tokens
@@ -9,8 +9,8 @@ from nlu.parser import LocalParser, Parse, Parser, load_local_parser, model_path
 from nlu.training_data import Example, TrainingData, load_training_data
 
 __all__ = [
-    "CPR_MASK", "Entity", "EntityExtractor", "Example", "IntentClassifier", "LocalParser", "ModelError",
+    "Entity", "EntityExtractor", "Example", "IntentClassifier", "LocalParser", "ModelError",
     "NluError", "NluUnavailable", "Parse", "Parser", "Prediction", "TrainingData", "TrainingDataError", "clean", "fold",
-    "detect_language", "find_cpr", "load_local_parser", "load_training_data", "mask_cpr", "model_path", "without_cpr",
+    "detect_language", "load_local_parser", "load_training_data", "model_path",
     "tokens", "train", "train_and_save",
 ]

@@ -1,22 +1,20 @@
 """Entity extraction with regexes and lookup tables: age, førtidspension, substance, offer type,
 CPR numbers and language.
 
-CPR numbers are detected so they can be refused: the entity's value is always masked, and
-`mask_cpr` removes them from the text before anything else sees it.
+CPR numbers are detected (privacy.find_cpr) so they can be refused: the entity's value is always
+masked.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from nlu.language import detect
 from nlu.normalize import clean, fold
 from nlu.training_data import TrainingData
+from privacy import CPR_MASK, find_cpr, mask_cpr
 
-CPR_MASK = "[CPR]"
-_CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[-.\s/]?(\d{4})(?!\d)")
 # The person a message is about: relatives and the people professionals write about ("min kursist på 34",
 # "a patient of 45"), with compounds ("bonussøn", "stedfar", "brother-in-law", "stepdad").
 _RELATIVE = (r"(?:(?:bonus|pleje|sted|step|half-?|ex-?)?(?:søn|datter|mand|kone|kæreste|kaereste|partner|samlever|"
@@ -81,48 +79,6 @@ class Entity:
         if self.role:
             data["role"] = self.role
         return data
-
-
-def find_cpr(text: str) -> list[tuple[int, int]]:
-    """Return the spans of CPR-like numbers (ddmmyy-xxxx with a valid date)."""
-    spans = []
-    for match in _CPR.finditer(text):
-        day, month, year = (int(match.group(i)) for i in (1, 2, 3))
-        if _valid_date(day, month, year):
-            spans.append(match.span())
-    return spans
-
-
-def mask_cpr(text: str) -> tuple[str, bool]:
-    """Return the text with CPR numbers replaced by a mask, and whether any was found."""
-    spans = find_cpr(text)
-    for start, end in reversed(spans):
-        text = text[:start] + CPR_MASK + text[end:]
-    return text, bool(spans)
-
-
-_CPR_MENTION = re.compile(
-    r"(?:\b(?:mit|min|my|her\s+er)\s+)?\b(?:cpr|personnummer|personal\s+number)"
-    r"(?:[-\s]?(?:nr\.?|nummer|number))?(?:\s+(?:er|is))?\s*:?\s*" + re.escape(CPR_MASK)
-    + r"|" + re.escape(CPR_MASK), re.IGNORECASE)
-
-
-def without_cpr(masked: str) -> str:
-    """Drop masked CPR numbers and the words that announce them ("mit cpr er [CPR]"), for the classifier.
-
-    What is left is the question itself: "mit cpr er [CPR], hvad koster det?" → ", hvad koster det?".
-    """
-    return " ".join(_CPR_MENTION.sub(" ", masked).split())
-
-
-def _valid_date(day: int, month: int, year: int) -> bool:
-    for century in (1900, 2000):
-        try:
-            date(century + year, month, day)
-            return True
-        except ValueError:
-            continue
-    return False
 
 
 class EntityExtractor:

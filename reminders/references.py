@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from nlu import find_cpr
+from privacy import find_cpr
 from reminders.errors import Refusal, RefusedReference
 
 MAX_LENGTH = 32

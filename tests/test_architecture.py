@@ -1,4 +1,5 @@
-"""Imports point one way (bot → dialogs → nlu | knowledge | reminders), and __all__ is honest."""
+"""Imports point one way (bot → dialogs → nlu | knowledge | reminders → privacy), privacy is a leaf that
+every package may use, CPR numbers are recognised in one place only, and __all__ is honest."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
+    "privacy": {"bot", "dialogs", "nlu", "knowledge", "reminders"},
     "nlu": {"bot", "dialogs", "knowledge", "reminders"},
     "knowledge": {"bot", "dialogs", "nlu", "reminders"},
     "reminders": {"bot", "dialogs"},
@@ -38,8 +40,19 @@ def test_imports_point_one_way(package: str) -> None:
     assert not offenders
 
 
-@pytest.mark.parametrize("package", ["nlu", "knowledge", "dialogs", "reminders"])
+@pytest.mark.parametrize("package", ["nlu", "knowledge", "dialogs", "reminders", "privacy"])
 def test_exported_members_exist(package: str) -> None:
     module = importlib.import_module(package)
     missing = [name for name in module.__all__ if not hasattr(module, name)]
     assert not missing
+
+
+def test_cpr_numbers_are_recognised_in_the_privacy_package_only() -> None:
+    """A second CPR pattern would drift from the first: every package uses privacy's."""
+    shapes = (r"(\d{2})(\d{2})(\d{2})", r"\d{6}[-")
+    offenders = [str(path.relative_to(ROOT)) for package in ("bot", "dialogs", "nlu", "knowledge", "reminders")
+                 for path in (ROOT / package).rglob("*.py")
+                 if any(shape in path.read_text(encoding="utf-8") for shape in shapes)]
+    assert not offenders
+    assert any(shape in (ROOT / "privacy" / "cpr.py").read_text(encoding="utf-8") for shape in shapes)
+    assert any(shape in (ROOT / "privacy" / "redact.py").read_text(encoding="utf-8") for shape in shapes)

@@ -102,7 +102,7 @@ def test_export_rasa_writes_answers_with_the_numbers_spelled_out(tmp_path: Path)
 
 
 def test_log_redaction_masks_tokens_in_urls() -> None:
-    from bot.logs import redact
+    from privacy import redact
 
     line = redact("POST http://127.0.0.1:5005/model/parse?token=s3cr3t&x=1 via bot123456:AAAAAAAAAAAAAAAAAAAAAAAA")
     assert "s3cr3t" not in line and "AAAAAAAA" not in line

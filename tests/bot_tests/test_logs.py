@@ -8,7 +8,8 @@ import pytest
 from telegram import Chat, Contact, Message, Update, User
 from datetime import datetime, timezone
 
-from bot.logs import RedactingFilter, redact
+from bot.logs import RedactingFilter
+from privacy import redact
 
 PERSONAL = ["Zacharias", "Quistgaard", "zach_q", "kokain", "61234567", "8765432109", "010190"]
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from dialogs.staff import TEAM_CPR_ROUTE
 from dialogs.staff_cases import KINDS, confirm_payload, read_confirm
 from dialogs.staff_texts import STAFF_TEXTS, say
 from fakes.staff_desk import Staff, case_language, staff  # noqa: F401 (fixtures)
@@ -245,6 +246,10 @@ async def test_team_chat_registration_and_answers(staff: Staff) -> None:
         assert await session.scalar(select(TeamChatRecord.digest)) is True
     off = await staff.says_in_group(ANNE, group, "/frister_team")
     assert off is not None and off.keys == ["team_digest_off"]
+
+    cpr = await staff.says_in_group(CITIZEN, group, "hvilke døgntilbud har vi til 010190-1234")
+    assert cpr is not None and cpr.keys == ["team_cpr_warning"] and cpr.route == TEAM_CPR_ROUTE
+    assert "010190" not in cpr.text
 
 
 def test_the_confirm_payload_fits_telegrams_64_bytes_for_any_reference_and_kind() -> None:

@@ -96,6 +96,8 @@ class FakeBotApi:
         # Telegram's flood control: with a limit, sendMessage calls beyond it within one second get a 429.
         self.flood_limit: int | None = None
         self._recent_sends: list[float] = []
+        # Groups where the bot is an administrator that may delete messages (deleteMessage works there).
+        self.admin_in: set[int] = set()
 
     @property
     def url(self) -> str:
@@ -314,6 +316,13 @@ class FakeBotApi:
         return 200, message
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, Any]:
+        return 200, True
+
+    def _m_deleteMessage(self, params: dict[str, Any]) -> tuple[int, Any]:
+        chat_id = int(params["chat_id"])
+        if chat_id < 0 and chat_id not in self.admin_in:
+            return 400, "Bad Request: message can't be deleted"
+        self._messages.pop((chat_id, int(params["message_id"])), None)
         return 200, True
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> tuple[int, Any]:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlu import EntityExtractor, TrainingData, find_cpr, mask_cpr
+from nlu import EntityExtractor, TrainingData
+from privacy import find_cpr, mask_cpr, without_cpr
 from nlu import detect_language
 
 
@@ -107,6 +108,6 @@ def test_language(text: str, lang: str | None) -> None:
     ("hvad er et cpr-nummer?", "hvad er et cpr-nummer?"),
 ])
 def test_without_cpr_keeps_only_the_question(text: str, left: str) -> None:
-    from nlu import without_cpr
+
 
     assert without_cpr(text) == left

@@ -6,6 +6,10 @@ and stay silent otherwise; an unregistered group keeps the citizen channel's one
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from fakes.staff_desk import StaffBot, case_language, staff_bot  # noqa: F401 (fixtures)
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
 
@@ -59,3 +63,27 @@ async def test_an_unregistered_group_gets_only_the_citizen_channels_line(staff_b
     assert "tilbud passer" not in replies[0]
     assert bot.staff.providers.asked == []
     assert not await bot.staff.desk.is_team_chat(OTHER_GROUP)
+
+
+async def test_a_cpr_number_in_a_team_chat_is_warned_about_deleted_and_never_logged(
+        staff_bot: StaffBot, caplog: pytest.LogCaptureFixture) -> None:
+    bot = staff_bot
+    await bot.staff.register(ANNE, team="nord")
+    code = await bot.staff.team_code("nord")
+    anne = bot.harness.person(ANNE, group=TEAM_GROUP)
+    member = bot.harness.person(MEMBER, group=TEAM_GROUP, username=None)
+    await bot.handled(anne.says(f"/team {code}"))
+    caplog.set_level(logging.INFO)  # the level `stifinder run` logs at
+
+    await bot.handled(member.says("borgeren i S-14 har cpr 010190-1234, hvad gør vi"))  # the bot is no admin here
+    warning = "Skriv aldrig CPR-numre her: gruppens historik gemmes hos Telegram. Brug sagens reference, fx S-14."
+    assert bot.fake.sent(TEAM_GROUP)[-1].text == warning
+    assert [call.outcome for call in bot.fake.calls("deleteMessage", outcome=None)] == ["400"]
+
+    bot.fake.admin_in.add(TEAM_GROUP)  # made an administrator that may delete messages
+    await bot.handled(member.says("hun har 1001901234 i cpr"))
+    assert bot.fake.sent(TEAM_GROUP)[-1].text == warning
+    assert [call.outcome for call in bot.fake.calls("deleteMessage", outcome=None)] == ["400", "ok"]
+    assert bot.staff.providers.asked == []  # not passed on to the provider desk either
+    logged = caplog.text
+    assert "010190" not in logged and "1001901234" not in logged and "borgeren" not in logged

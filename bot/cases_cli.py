@@ -77,6 +77,7 @@ def cases_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def cases_event(args: argparse.Namespace, settings: Settings) -> int:
     """Record an event and recompute the case's deadlines; say which deadline it met, or that it met none."""
+    from bot.reminders_config import load_reminders_config
     from reminders import (CaseError, EventKind, Recorded, Status, SystemClock, Target, case_events, get_case,
                            load_rules, local_today, record_event, due_dates)
 
@@ -93,6 +94,7 @@ def cases_event(args: argparse.Namespace, settings: Settings) -> int:
     if on > today:
         return _fail("cases event", "--date lies in the future: record an event when it has happened")
     rules = load_rules()
+    policy = load_reminders_config(settings).policy  # plan with the configured ping hour and offsets
     by_id = {rule.id: rule for rule in rules}
     if args.deadline is not None:
         rule = by_id.get(args.deadline)
@@ -111,7 +113,8 @@ def cases_event(args: argparse.Namespace, settings: Settings) -> int:
             if not open_ones:
                 raise CaseError(f"case {case.reference} has no open {args.deadline} deadline")
             target = Target(args.deadline, open_ones[0].anchor.id)  # the one due first
-        return case.reference, await record_event(session, case, kind, on, clock.now(), rules, today, target=target)
+        return case.reference, await record_event(session, case, kind, on, clock.now(), rules, today, policy,
+                                                  target=target)
 
     result = _run(settings, "cases event", work)
     if result is None:
@@ -133,12 +136,15 @@ def cases_event(args: argparse.Namespace, settings: Settings) -> int:
 
 def cases_close(args: argparse.Namespace, settings: Settings) -> int:
     """Close a case."""
+    from bot.reminders_config import load_reminders_config
     from reminders import SystemClock, get_case
     from reminders.closing import close_case
 
+    policy = load_reminders_config(settings).policy
+
     async def work(session: AsyncSession) -> tuple[str, bool]:
         case = await get_case(session, args.reference)
-        return case.reference, await close_case(session, case, SystemClock().now())
+        return case.reference, await close_case(session, case, SystemClock().now(), policy)
 
     result = _run(settings, "cases close", work)
     if result is None:
@@ -150,15 +156,18 @@ def cases_close(args: argparse.Namespace, settings: Settings) -> int:
 
 def cases_reopen(args: argparse.Namespace, settings: Settings) -> int:
     """Reopen a closed case with its history."""
+    from bot.reminders_config import load_reminders_config
     from reminders import Status, SystemClock, get_case, list_deadlines, load_rules, local_today
     from reminders.closing import reopen_case
 
     clock = SystemClock()
     today = local_today(clock, ZoneInfo(settings.timezone))
 
+    policy = load_reminders_config(settings).policy
+
     async def work(session: AsyncSession) -> tuple[str, bool, int]:
         case = await get_case(session, args.reference)
-        changed = await reopen_case(session, case, load_rules(), today, clock.now())
+        changed = await reopen_case(session, case, load_rules(), today, clock.now(), policy)
         still_open = sum(1 for d in await list_deadlines(session, case.reference) if not d.informational
                          and d.status(today) in (Status.OPEN, Status.OVERDUE))
         return case.reference, changed, still_open

@@ -121,7 +121,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         standard_dir=_resolve(muni.text("standard"), base),
         default_lang=locale.text("default"),
         timezone=cfg.text("timezone"),
-        database_url=_sqlite_relative(database_url, base),
+        database_url=_sqlite_relative(async_database_url(database_url, path.name), base),
         conversation_ttl_minutes=cfg.section("privacy").integer("conversation_ttl_minutes"),
         nlu_backend=backend,
         nlu_threshold=nlu.number("threshold"),
@@ -137,6 +137,28 @@ def _resolve(value: str, base: Path) -> Path:
         return PACKAGE_ROOT / value.removeprefix("package:")
     path = Path(value).expanduser()
     return path if path.is_absolute() else base / path
+
+
+# The ordinary URL schemes and the async drivers Stifinder uses for them.
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "sqlite+aiosqlite": "sqlite+aiosqlite",
+                  "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg",
+                  "postgresql+asyncpg": "postgresql+asyncpg"}
+ACCEPTED_DATABASE_URLS = ("sqlite:///var/stifinder.db (a file, relative to config.yml or absolute with ////), "
+                          "sqlite:// (in memory), postgresql://user[:password]@host[:port]/database; "
+                          "also with +aiosqlite or +asyncpg")
+
+
+def async_database_url(url: str, file: str = "config.yml") -> str:
+    """Map an ordinary database URL to the async driver (sqlite:// → sqlite+aiosqlite://, postgresql:// →
+    postgresql+asyncpg://); refuse one that cannot work, naming the accepted forms and never the URL (it may
+    hold a password)."""
+    scheme, separator, rest = url.strip().partition("://")
+    driver = _ASYNC_DRIVERS.get(scheme.lower()) if separator else None
+    if driver is None:
+        shown = f"the scheme {scheme.lower()!r}" if separator and scheme.isascii() and len(scheme) < 40 else "it"
+        raise ConfigError(f"{file}: database.url (or STIFINDER_DATABASE_URL) cannot be used: {shown} is not one "
+                          f"Stifinder can use. Accepted: {ACCEPTED_DATABASE_URLS}")
+    return f"{driver}://{rest}"
 
 
 def _sqlite_relative(url: str, base: Path) -> str:

@@ -55,3 +55,29 @@ def test_routing_must_name_configured_offices(tmp_path: Path) -> None:
 def test_secrets_never_show_in_repr() -> None:
     secret = Secret("hunter2")
     assert "hunter2" not in repr(secret) and "hunter2" not in str(secret) and secret.reveal() == "hunter2"
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("sqlite:////tmp/x.db", "sqlite+aiosqlite:////tmp/x.db"),
+    ("sqlite://", "sqlite+aiosqlite://"),
+    ("postgresql://stifinder@127.0.0.1/stifinder", "postgresql+asyncpg://stifinder@127.0.0.1/stifinder"),
+    ("postgres://stifinder:pw@db:5433/stifinder", "postgresql+asyncpg://stifinder:pw@db:5433/stifinder"),
+    ("postgresql+asyncpg://s@h/d", "postgresql+asyncpg://s@h/d"),
+])
+def test_an_ordinary_database_url_is_mapped_to_the_async_driver(given: str, expected: str) -> None:
+    assert load_settings(ROOT / "config.yml", environ={"STIFINDER_DATABASE_URL": given}).database_url == expected
+
+
+def test_a_relative_ordinary_sqlite_url_is_relative_to_the_config_file() -> None:
+    settings = load_settings(ROOT / "config.yml", environ={"STIFINDER_DATABASE_URL": "sqlite:///var/x.db"})
+    assert settings.database_url == f"sqlite+aiosqlite:///{ROOT / 'var' / 'x.db'}"
+
+
+@pytest.mark.parametrize("given", ["mysql://root:hemmelig@db/x", "postgresql+psycopg2://u:hemmelig@h/d",
+                                   "var/stifinder.db", "hemmelig"])
+def test_a_database_url_that_cannot_work_names_the_accepted_forms_and_never_the_url(given: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(ROOT / "config.yml", environ={"STIFINDER_DATABASE_URL": given})
+    message = str(raised.value)
+    assert "Accepted: sqlite:///var/stifinder.db" in message and "postgresql://user" in message
+    assert "hemmelig" not in message

@@ -13,6 +13,7 @@ import yaml
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.reminders_config import load_reminders_config
+from reminders import COPENHAGEN
 from conftest import ROOT
 from fakes.cli import Cli
 from fakes.databases import database_url  # noqa: F401 (fixture)
@@ -87,3 +88,34 @@ def test_the_shipped_config_and_the_defaults(settings: Settings, tmp_path: Path)
 def test_a_malformed_key_is_named(tmp_path: Path, section: object, key: str) -> None:
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         load_reminders_config(settings_with(tmp_path, section))
+
+
+def test_cases_event_plans_with_the_configured_ping_hour(tmp_path: Path) -> None:
+    """`stifinder cases event` plans the pings with config.yml's hour, not the default 08:00."""
+    import asyncio
+
+    from sqlalchemy import select
+
+    from bot.storage import open_database
+    from reminders import ReminderRecord
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cases.db'}"
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["reminders"] = {"at": "09:15"}
+    config["database"]["url"] = url
+    path = tmp_path / "config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    run = Cli(url)
+    run.ok("cases", "add", "S-14", STIFINDER_CONFIG=str(path))
+    run.ok("cases", "event", "S-14", "henvendelse", "--date", "2026-11-20", STIFINDER_CONFIG=str(path))
+
+    async def planned() -> set[str]:
+        engine, sessions = await open_database(url)
+        try:
+            async with sessions() as session:
+                return {r.due_at.astimezone(COPENHAGEN).strftime("%H:%M") for r in await session.scalars(
+                    select(ReminderRecord).where(ReminderRecord.slot.startswith("before-")))}
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(planned()) == {"09:15"}

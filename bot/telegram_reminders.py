@@ -164,7 +164,9 @@ class ReminderButtons:
                 select(ReminderRecord, DeadlineRecord, CaseRecord)
                 .join(DeadlineRecord, DeadlineRecord.id == ReminderRecord.deadline_id)
                 .join(CaseRecord, CaseRecord.id == DeadlineRecord.case_id)
-                .where(ReminderRecord.id == reminder_id))).first()
+                .where(ReminderRecord.id == reminder_id)
+                # Two presses at once (two workers): the second waits here and then finds the deadline closed.
+                .with_for_update(of=DeadlineRecord))).first()
             presser = await session.scalar(select(CaseworkerRecord)
                                            .where(CaseworkerRecord.telegram_user_id == telegram_user_id))
             lang = presser.language if presser is not None else "da"

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import yaml
 
 from bot.cases_cli import _fail, _run
 from bot.config import ConfigError, Settings
@@ -48,20 +47,12 @@ def load_caseworker_settings(settings: Settings, environ: Mapping[str, str] | No
         ConfigError: a key has the wrong type or range (named, never its value).
     """
     env = os.environ if environ is None else environ
-    raw: Any = {}
-    if settings.path.exists():
-        raw = (yaml.safe_load(settings.path.read_text(encoding="utf-8")) or {}).get("caseworkers") or {}
-    if not isinstance(raw, dict):
-        raise ConfigError("caseworkers must be a mapping")
-    username = str(env.get("TELEGRAM_BOT_USERNAME") or raw.get("bot_username") or "").strip().removeprefix("@")
+    cfg = settings.optional("caseworkers")
+    username = str(env.get("TELEGRAM_BOT_USERNAME") or cfg.get("bot_username", str, "")).strip().removeprefix("@")
     if username and not USERNAME.match(username):
         raise ConfigError("caseworkers.bot_username (or TELEGRAM_BOT_USERNAME) is not a Telegram bot username")
-    hours = {}
-    for key, default in (("invite_ttl_hours", 72), ("team_code_ttl_hours", 24)):
-        value = raw.get(key, default)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 24 * 90:
-            raise ConfigError(f"caseworkers.{key} must be a number of hours between 0 and 2160")
-        hours[key] = float(value)
+    hours = {key: cfg.number(key, default, above=0, at_most=24 * 90)
+             for key, default in (("invite_ttl_hours", 72), ("team_code_ttl_hours", 24))}
     return CaseworkerSettings(username, timedelta(hours=hours["invite_ttl_hours"]),
                               timedelta(hours=hours["team_code_ttl_hours"]))
 

@@ -1,15 +1,18 @@
-"""Loads config.yml and the environment into typed, frozen settings.
+"""Loads config.yml and the environment into typed, frozen settings: the one reader of the file.
 
 STIFINDER_CONFIG names the file (default: ./config.yml, else the one shipped with the package);
 STIFINDER_DATABASE_URL overrides database.url. A missing or malformed key fails at start-up,
-naming the key and never its value.
+naming the key and never its value. The file is parsed once; the feature sections (reminders,
+telegram, providers, caseworkers) are read from `Settings.optional(name)`, whose keys may be left
+out (the default applies) but are type- and range-checked the same way.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from datetime import date
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -63,6 +66,12 @@ class Settings:
     nlu_data_dir: Path
     rasa: RasaSettings
     var_dir: Path
+    document: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def optional(self, name: str) -> OptionalSection:
+        """A feature's section of the config file (absent: every key takes its default)."""
+        raw = self.document.get(name)
+        return OptionalSection({} if raw is None else raw, name, self.path.name)
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -129,6 +138,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         nlu_data_dir=PACKAGE_ROOT / "nlu" / "data",
         rasa=RasaSettings(rasa.text("url"), rasa.text("token_env"), rasa.number("timeout_seconds")),
         var_dir=var_dir,
+        document=raw,
     )
 
 
@@ -226,3 +236,74 @@ class _Section:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ConfigError(f"{self._file}: '{self._key(key)}' must be a number")
         return float(value)
+
+
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class OptionalSection:
+    """A section whose keys may be left out (the default applies) but must have the right type and range;
+    an error names the key, never its value."""
+
+    def __init__(self, raw: Any, where: str, file: str) -> None:
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{file}: '{where}' must be a mapping")
+        self._raw, self._where, self._file = raw, where, file
+
+    def _error(self, key: str, what: str) -> ConfigError:
+        return ConfigError(f"{self._file}: '{self._where}.{key}' must be {what}")
+
+    def section(self, key: str) -> OptionalSection:
+        raw = self._raw.get(key)
+        return OptionalSection({} if raw is None else raw, f"{self._where}.{key}", self._file)
+
+    def get(self, key: str, kind: type[Any], default: Any) -> Any:
+        """A value of one type (a bool is no number; a number is accepted as a string)."""
+        value = self._raw.get(key)
+        if value is None:
+            return default
+        if kind is str and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise self._error(key, f"a {kind.__name__}")
+        return value
+
+    def number(self, key: str, default: float, *, above: float | None = None, at_least: float | None = None,
+               at_most: float | None = None) -> float:
+        """A number, optionally above or at least a bound and at most another."""
+        value = self._raw.get(key)
+        if value is None:
+            return float(default)
+        bounds = (above is None or (isinstance(value, (int, float)) and value > above)) and \
+                 (at_least is None or (isinstance(value, (int, float)) and value >= at_least)) and \
+                 (at_most is None or (isinstance(value, (int, float)) and value <= at_most))
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not bounds:
+            if above == 0 and at_most is None:
+                raise self._error(key, "a positive number")
+            if at_least == 0 and at_most is None:
+                raise self._error(key, "a non-negative number")
+            parts = [f"above {above:g}" if above is not None else "", f"at least {at_least:g}" if at_least is not None
+                     else "", f"at most {at_most:g}" if at_most is not None else ""]
+            raise self._error(key, "a number " + " and ".join(part for part in parts if part))
+        return float(value)
+
+    def positive(self, key: str, default: float) -> float:
+        """A number above 0."""
+        return self.number(key, default, above=0)
+
+    def whole(self, key: str, default: int, low: int, high: int) -> int:
+        """A whole number from `low` to `high`."""
+        value = self._raw.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise self._error(key, f"a whole number from {low} to {high}")
+        return value
+
+    def time(self, key: str, default: str) -> time:
+        """A quoted local time "HH:MM"."""
+        value = self._raw.get(key, default)
+        match = _TIME.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise self._error(key, 'a quoted time "HH:MM"')
+        return time(int(match.group(1)), int(match.group(2)))

@@ -9,36 +9,25 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-import yaml
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from dialogs.provider_desk import CatalogueSnapshot, DeskSettings
 from knowledge.providers import catalogue_info, load_providers
 
 _DEFAULTS = DeskSettings()
-_KEYS = {"max_results": (1, 20), "stale_after_days": (1, 3650), "page_ttl_minutes": (1, 24 * 60),
-         "catalogue_check_seconds": (0, 3600)}
+# key: (default, lowest, highest)
+_KEYS = {"max_results": (_DEFAULTS.max_results, 1, 20), "stale_after_days": (_DEFAULTS.stale_after_days, 1, 3650),
+         "page_ttl_minutes": (_DEFAULTS.page_ttl_minutes, 1, 24 * 60), "catalogue_check_seconds": (5, 0, 3600)}
 
 
 def load_provider_settings(settings: Settings) -> tuple[DeskSettings, float]:
     """Read `providers:` from the config file; return the desk's settings and the catalogue check interval."""
-    raw = yaml.safe_load(settings.path.read_text(encoding="utf-8")) or {}
-    section = raw.get("providers") or {}
-    if not isinstance(section, dict):
-        raise ConfigError(f"{settings.path.name}: 'providers' must be a mapping")
-    values: dict[str, int] = {}
-    for key, (low, high) in _KEYS.items():
-        if key not in section:
-            continue
-        value = section[key]
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise ConfigError(f"{settings.path.name}: 'providers.{key}' must be a whole number from {low} to {high}")
-        values[key] = value
-    desk = DeskSettings(max_results=values.get("max_results", _DEFAULTS.max_results),
-                        stale_after_days=values.get("stale_after_days", _DEFAULTS.stale_after_days),
-                        page_ttl_minutes=values.get("page_ttl_minutes", _DEFAULTS.page_ttl_minutes))
-    return desk, float(values.get("catalogue_check_seconds", 5))
+    cfg = settings.optional("providers")
+    values = {key: cfg.whole(key, default, low, high) for key, (default, low, high) in _KEYS.items()}
+    desk = DeskSettings(max_results=values["max_results"], stale_after_days=values["stale_after_days"],
+                        page_ttl_minutes=values["page_ttl_minutes"])
+    return desk, float(values["catalogue_check_seconds"])
 
 
 class DatabaseCatalogue:

@@ -7,21 +7,14 @@ key fails naming the key, never the value.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import time, timedelta
-from typing import Any
+from datetime import timedelta
 from zoneinfo import ZoneInfo
-
-import yaml
 
 from bot.config import ConfigError, Settings
 from reminders.dispatch import DispatchSettings
 from reminders.planner import ReminderPolicy
 from reminders.scheduler import ScheduleSettings
-
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-
 
 @dataclass(frozen=True, slots=True)
 class RemindersConfig:
@@ -35,10 +28,8 @@ class RemindersConfig:
 
 def load_reminders_config(settings: Settings) -> RemindersConfig:
     """Read the `reminders:` section of the settings' config file (absent: all defaults)."""
-    raw = yaml.safe_load(settings.path.read_text(encoding="utf-8")) or {}
-    section = raw.get("reminders") if isinstance(raw, dict) else None
-    cfg = _Keys(section if section is not None else {}, "reminders", settings.path.name)
-    retry = _Keys(cfg.get("retry", dict, {}), "reminders.retry", settings.path.name)
+    cfg = settings.optional("reminders")
+    retry = cfg.section("retry")
     before = cfg.get("before_working_days", list, [7, 2])
     if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in before):
         raise ConfigError(f"{settings.path.name}: 'reminders.before_working_days' must be a list of positive "
@@ -64,33 +55,3 @@ def load_reminders_config(settings: Settings) -> RemindersConfig:
     )
     return RemindersConfig(enabled=cfg.get("enabled", bool, True), policy=policy, dispatch=dispatch,
                            schedule=schedule)
-
-
-class _Keys:
-    """Optional keys of one mapping, type-checked, named in errors."""
-
-    def __init__(self, raw: Any, where: str, file: str) -> None:
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{file}: '{where}' must be a mapping")
-        self._raw, self._where, self._file = raw, where, file
-
-    def get(self, key: str, kind: type[Any], default: Any) -> Any:
-        value = self._raw.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            raise ConfigError(f"{self._file}: '{self._where}.{key}' must be a {kind.__name__}")
-        return value
-
-    def positive(self, key: str, default: float) -> float:
-        value = self._raw.get(key, default)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-            raise ConfigError(f"{self._file}: '{self._where}.{key}' must be a positive number")
-        return float(value)
-
-    def time(self, key: str, default: str) -> time:
-        value = self._raw.get(key, default)
-        match = _TIME.match(value) if isinstance(value, str) else None
-        if match is None:
-            raise ConfigError(f"{self._file}: '{self._where}.{key}' must be a quoted time \"HH:MM\"")
-        return time(int(match.group(1)), int(match.group(2)))

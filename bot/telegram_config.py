@@ -10,10 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Mapping
-
-import yaml
+from typing import Mapping
 
 from bot.config import ConfigError, Secret, Settings
 
@@ -76,10 +73,8 @@ class TelegramSettings:
 def load_telegram_settings(settings: Settings, environ: Mapping[str, str] | None = None) -> TelegramSettings:
     """Read the `telegram:` section of the settings' config file and TELEGRAM_BASE_URL."""
     env = os.environ if environ is None else environ
-    raw = yaml.safe_load(settings.path.read_text(encoding="utf-8")) or {}
-    section = raw.get("telegram") if isinstance(raw, dict) else None
-    cfg = _Optional(section or {}, "telegram", settings.path)
-    hook = _Optional(cfg.get("webhook", dict, {}), "telegram.webhook", settings.path)
+    cfg = settings.optional("telegram")
+    hook = cfg.section("webhook")
     mode = cfg.get("mode", str, "polling")
     if mode not in ("polling", "webhook"):
         raise ConfigError(f"{settings.path.name}: telegram.mode must be 'polling' or 'webhook'")
@@ -90,13 +85,13 @@ def load_telegram_settings(settings: Settings, environ: Mapping[str, str] | None
         base_url=base_url.rstrip("/"),
         base_file_url=cfg.get("base_file_url", str, ""),
         mode=mode,
-        poll_timeout=cfg.number("poll_timeout_seconds", 10.0),
-        connect_timeout=cfg.number("connect_timeout_seconds", 5.0),
-        read_timeout=cfg.number("read_timeout_seconds", 15.0),
-        write_timeout=cfg.number("write_timeout_seconds", 15.0),
-        pool_timeout=cfg.number("pool_timeout_seconds", 5.0),
+        poll_timeout=cfg.number("poll_timeout_seconds", at_least=0, default=10.0),
+        connect_timeout=cfg.number("connect_timeout_seconds", at_least=0, default=5.0),
+        read_timeout=cfg.number("read_timeout_seconds", at_least=0, default=15.0),
+        write_timeout=cfg.number("write_timeout_seconds", at_least=0, default=15.0),
+        pool_timeout=cfg.number("pool_timeout_seconds", at_least=0, default=5.0),
         send_attempts=cfg.get("send_attempts", int, 5),
-        retry_backoff=cfg.number("retry_backoff_seconds", 0.25),
+        retry_backoff=cfg.number("retry_backoff_seconds", at_least=0, default=0.25),
         rate_limit_retries=cfg.get("rate_limit_retries", int, 3),
         webhook=WebhookSettings(
             listen=hook.get("listen", str, "127.0.0.1"),
@@ -124,32 +119,3 @@ def webhook_secret(environ: Mapping[str, str] | None = None) -> Secret | None:
     if not _SECRET_TOKEN.match(value):
         raise ConfigError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
     return Secret(value)
-
-
-class _Optional:
-    """A mapping whose keys may be missing (then the default applies) but must have the right type."""
-
-    def __init__(self, raw: Any, where: str, path: Path) -> None:
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{path.name}: '{where}' must be a mapping")
-        self._raw = raw
-        self._where = where
-        self._path = path
-
-    def get(self, key: str, kind: type[Any], default: Any) -> Any:
-        value = self._raw.get(key)
-        if value is None:
-            return default
-        if kind is str and isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(f"{self._path.name}: '{self._where}.{key}' must be a {kind.__name__}")
-        return value
-
-    def number(self, key: str, default: float) -> float:
-        value = self._raw.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-            raise ConfigError(f"{self._path.name}: '{self._where}.{key}' must be a non-negative number")
-        return float(value)

@@ -81,3 +81,39 @@ def test_a_database_url_that_cannot_work_names_the_accepted_forms_and_never_the_
     message = str(raised.value)
     assert "Accepted: sqlite:///var/stifinder.db" in message and "postgresql://user" in message
     assert "hemmelig" not in message
+
+
+def test_the_config_file_is_read_once_and_every_feature_reads_its_section_from_it(tmp_path: Path) -> None:
+    from bot.caseworkers_cli import load_caseworker_settings
+    from bot.provider_settings import load_provider_settings
+    from bot.reminders_config import load_reminders_config
+    from bot.telegram_config import load_telegram_settings
+
+    path = tmp_path / "config.yml"
+    path.write_text((ROOT / "config.yml").read_text(encoding="utf-8") + "\ncaseworkers:\n  invite_ttl_hours: 5\n",
+                    encoding="utf-8")
+    settings = load_settings(path, environ={})
+    path.unlink()  # nothing reads the file again
+    assert load_reminders_config(settings).policy.at.hour == 8
+    assert load_telegram_settings(settings, environ={}).mode == "polling"
+    assert load_provider_settings(settings)[0].max_results >= 1
+    assert load_caseworker_settings(settings, environ={}).invite_ttl.total_seconds() == 5 * 3600
+
+
+@pytest.mark.parametrize("section, message", [
+    ({"invite_ttl_hours": 0}, "'caseworkers.invite_ttl_hours' must be a number above 0 and at most 2160"),
+    ({"invite_ttl_hours": True}, "'caseworkers.invite_ttl_hours' must be a number above 0 and at most 2160"),
+    ("ja", "'caseworkers' must be a mapping"),
+])
+def test_a_malformed_optional_key_is_named_never_its_value(tmp_path: Path, section: object, message: str) -> None:
+    import yaml
+
+    from bot.caseworkers_cli import load_caseworker_settings
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["caseworkers"] = section
+    path = tmp_path / "config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_caseworker_settings(load_settings(path, environ={}), environ={})
+    assert message in str(raised.value)

@@ -15,6 +15,10 @@ from typing import Any
 
 import yaml
 
+# libyaml's safe loader when PyYAML was built with it (its wheels are): the training data is ~50 files read at
+# every start, and the pure-Python loader took most of a cold start. Both build the same plain data.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from nlu.errors import TrainingDataError
 
 # [text](entity) or [text](entity:value) or [text]{"entity": "x", "value": "y"}
@@ -113,7 +117,7 @@ def load_training_data(directory: Path) -> TrainingData:
 
 def _read_file(path: Path, data: TrainingData) -> None:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise TrainingDataError(f"{path.name}: not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(doc, dict):

@@ -77,3 +77,15 @@ def test_evaluation_questions_are_not_training_examples(settings: Settings) -> N
     # A one-word message ("hej", "stop", "farvel") is a phrase, not a phrasing: it may be both.
     leaked = [text for text in texts if clean(text) in training and len(clean(text).split()) > 1]
     assert not leaked, f"evaluation questions found in the training data: {leaked}"
+
+
+def test_training_files_are_read_with_libyaml_when_pyyaml_has_it() -> None:
+    """The pure-Python loader took most of a cold start; the C loader builds the same data."""
+    import yaml
+
+    from nlu import training_data
+
+    if yaml.__with_libyaml__:
+        assert training_data._LOADER is yaml.CSafeLoader
+    sample = "version: '3.1'\nnlu:\n- intent: greet\n  examples: |\n    - hej\n    - godmorgen\n"
+    assert yaml.load(sample, Loader=training_data._LOADER) == yaml.safe_load(sample)

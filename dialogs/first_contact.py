@@ -67,9 +67,10 @@ async def ask_pension(turn: Turn) -> list[Reply]:
     """Store førtidspension yes/no from the answer (ja/nej or buttons), then route."""
     changed = update_slots(turn)
     if PENSION not in turn.state.slots:
-        if turn.parse.intent == "affirm":
+        sure = turn.parse.confidence >= turn.deps.threshold  # "aaaa" must not count as "ja"
+        if sure and turn.parse.intent == "affirm":
             turn.state.slots[PENSION] = True
-        elif turn.parse.intent == "deny":
+        elif sure and turn.parse.intent == "deny":
             turn.state.slots[PENSION] = False
         elif _dont_know(turn):
             turn.answered_prompt = True

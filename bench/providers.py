@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from dialogs import provider_render as R  # noqa: E402
-from dialogs.provider_desk import ProviderDesk  # noqa: E402
+from dialogs.providers import render as R  # noqa: E402
+from dialogs.providers.desk import ProviderDesk  # noqa: E402
 from fakes.provider_desk import NOW, FixedCatalogue, load_eval  # noqa: E402
 from fakes.providers import generate_catalogue  # noqa: E402
 from knowledge.providers.query import search  # noqa: E402

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from dialogs.provider_desk import CatalogueSnapshot, DeskSettings
+from dialogs.providers.desk import CatalogueSnapshot, DeskSettings
 from knowledge.providers import catalogue_info, load_providers
 
 _DEFAULTS = DeskSettings()

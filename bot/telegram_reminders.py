@@ -38,7 +38,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandl
 
 from bot.config import Settings
 from bot.reminders_config import RemindersConfig, load_reminders_config
-from dialogs.pings import button_labels, case_lines, digest_lines, done_line, ping_lines, snoozed_line, text
+from dialogs.caseworker.pings import button_labels, case_lines, digest_lines, done_line, ping_lines, snoozed_line, text
 from reminders import (CaseRecord, CaseworkerRecord, Clock, DeadlineRecord, ReminderRecord, Rule, Status,
                        SystemClock, Target, load_rules, local_today, record_event, status_on)
 from reminders.digest import Digest

@@ -1,6 +1,6 @@
 """Telegram handlers of the caseworker features, tried before the citizen channel (handler group -1).
 
-Thin: each update becomes a channel-free `StaffMessage` for `dialogs.staff.StaffDesk`. When the desk
+Thin: each update becomes a channel-free `StaffMessage` for `dialogs.caseworker.desk.StaffDesk`. When the desk
 answers, the reply is sent and `ApplicationHandlerStop` keeps the citizen channel out; when it
 returns None (a citizen, an unregistered group), the update falls through to the citizen channel
 unchanged. Every message in a registered team chat stops here (answered or silently ignored), so the
@@ -25,8 +25,8 @@ from bot.config import Settings
 from bot.telegram import _addresses, _client_lang, mark_choice
 from bot.telegram_render import keyboard, split_message, to_html
 from dialogs import Response
-from dialogs.staff import TEAM_CPR_ROUTE, ProviderAnswers, StaffDesk, StaffMessage
-from dialogs.staff_cases import CaseDeps
+from dialogs.caseworker.desk import TEAM_CPR_ROUTE, ProviderAnswers, StaffDesk, StaffMessage
+from dialogs.caseworker.cases import CaseDeps
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from bot.identity import load_secret
 from bot.config import Secret
 from bot.storage import open_database
 from dialogs import Deps, DialogEngine, SafetyScreen, load_safety
-from dialogs.provider_desk import FritValgCitation, ProviderDesk
+from dialogs.providers.desk import FritValgCitation, ProviderDesk
 from knowledge import Retriever, Standard, load_standard
 from nlu import LocalParser, Parser, load_local_parser, load_training_data, tokens
 from nlu.safety_net import load_safety_net

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogs import compound, faq, first_contact, flows, router
+from dialogs import router
+from dialogs.citizen import compound, faq, first_contact, flows
 from dialogs.context import Deps, Turn
 from dialogs.replies import Renderer
 from dialogs.safety import NO_CRISIS, Screening, Tier
@@ -41,7 +42,7 @@ UNSURE_REPLIES = {"utter_rephrase", "utter_out_of_scope", "utter_technical_probl
 # her", rephrase, an answer found only by retrieval) is left out, so it never swallows a possible crisis.
 # After the net's alarm nothing else is said, as after a pattern.
 ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.contact_details", "faq.out_of_scope", "first_contact.start"}
-# Answers after which a second question in the same message is answered too (dialogs/compound.py).
+# Answers after which a second question in the same message is answered too (dialogs/citizen/compound.py).
 COMPOUND_ROUTES = {"faq.answer", "faq.retrieval", "first_contact.start"}
 # A guided flow's question answered in at most this many words is an answer, not a concern; the net's
 # alarm and every pattern still apply to it.

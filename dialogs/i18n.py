@@ -2,7 +2,7 @@
 
 Catalogs live in dialogs/locale/<lang>/LC_MESSAGES/<domain>.po and are compiled to .mo on install
 (`make`). The citizen assistant's texts are the domain "messages"; each caseworker feature has its
-own domain (e.g. "reminders", "staff", "providers"), so catalogs are reviewed and updated apart. When a .mo is missing or older than its .po (a fresh checkout), the .po is compiled in
+own domain (e.g. "reminders", "caseworker", "providers"), so catalogs are reviewed and updated apart. When a .mo is missing or older than its .po (a fresh checkout), the .po is compiled in
 memory so the texts are never silently untranslated.
 """
 

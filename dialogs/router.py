@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable
 
-from dialogs import chitchat, faq, first_contact
+from dialogs.citizen import chitchat, faq, first_contact
 from dialogs.context import Turn
-from dialogs.slots import SLOT_ENTITIES
+from dialogs.citizen.slots import SLOT_ENTITIES
 from dialogs.turn import Reply
 
 Handler = Callable[[Turn], Awaitable[list[Reply]]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import Chat
-from dialogs.compound import clauses
+from dialogs.citizen.compound import clauses
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -149,7 +149,7 @@ async def stored_expiry(engine: DialogEngine, conv: str) -> object:
 
 async def test_a_turn_that_changes_nothing_writes_nothing_until_the_expiry_needs_a_refresh(
         engine: DialogEngine, deps: Deps) -> None:
-    from dialogs.flows import REFRESH_SLACK
+    from dialogs.citizen.flows import REFRESH_SLACK
 
     chat = Chat(engine, conv="quiet")
     await chat.say("koster det noget?")

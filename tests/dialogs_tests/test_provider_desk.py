@@ -9,8 +9,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from dialogs.i18n import LOCALE_DIR, untranslated
-from dialogs.provider_desk import DeskSettings, ProviderDesk
-from dialogs.provider_texts import DOMAIN, PLURALS, all_messages
+from dialogs.providers.desk import DeskSettings, ProviderDesk
+from dialogs.providers.texts import DOMAIN, PLURALS, all_messages
 from fakes.provider_desk import NOW, FixedCatalogue
 from fakes.providers import generate_catalogue
 from knowledge.providers.catalogue import sample_providers

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.provider_desk import ProviderDesk
+from dialogs.providers.desk import ProviderDesk
 from knowledge.providers.catalogue import sample_providers
 from fakes.provider_desk import FixedCatalogue, load_eval, score
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from dialogs.staff import TEAM_CPR_ROUTE
-from dialogs.staff_cases import KINDS, confirm_payload, read_confirm
-from dialogs.staff_texts import STAFF_TEXTS, say
+from dialogs.caseworker.desk import TEAM_CPR_ROUTE
+from dialogs.caseworker.cases import KINDS, confirm_payload, read_confirm
+from dialogs.caseworker.texts import STAFF_TEXTS, say
 from fakes.staff_desk import Staff, case_language, staff  # noqa: F401 (fixtures)
 from reminders import CaseEventRecord, CaseRecord, CaseworkerRecord, EventKind, TeamChatRecord
 from datetime import date
@@ -266,7 +266,7 @@ def test_the_confirm_payload_fits_telegrams_64_bytes_for_any_reference_and_kind(
 def test_every_staff_message_is_in_both_catalogs(lang: str) -> None:
     from dialogs.i18n import untranslated
 
-    assert untranslated(lang, list(STAFF_TEXTS.values()), "staff") == []
+    assert untranslated(lang, list(STAFF_TEXTS.values()), "caseworker") == []
 
 
 def test_the_english_staff_catalog_is_english() -> None:
@@ -278,7 +278,7 @@ async def test_a_citizen_costs_one_lookup_a_minute_and_a_new_registration_is_see
     """Who is not a caseworker is remembered briefly (by a salted hash), so citizens' messages skip the database."""
     from unittest.mock import patch
 
-    import dialogs.staff as staff_module
+    import dialogs.caseworker.desk as staff_module
 
     calls = 0
     real = staff_module.caseworker_by_telegram

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import yaml
 
-from dialogs.provider_desk import CatalogueSnapshot, DeskAnswer, ProviderDesk
+from dialogs.providers.desk import CatalogueSnapshot, DeskAnswer, ProviderDesk
 from knowledge.providers.record import Provider
 from nlu.provider_language import ProviderRequest
 

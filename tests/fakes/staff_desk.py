@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage import open_database
 from dialogs import Outgoing, Response
-from dialogs.staff import StaffDesk, StaffMessage
-from dialogs.staff_cases import CaseDeps
+from dialogs.caseworker.desk import StaffDesk, StaffMessage
+from dialogs.caseworker.cases import CaseDeps
 from nlu.case_language import CaseLanguage, load_case_language
 from reminders import load_labels, load_rules
 from reminders.access import create_invite, create_team_chat_code

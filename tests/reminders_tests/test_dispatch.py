@@ -301,7 +301,7 @@ async def test_workers_share_one_send_rate(sessions: async_sessionmaker[AsyncSes
 
 async def test_a_team_chat_that_asked_gets_its_teams_overdue_deadlines_once_a_day(
         sessions: async_sessionmaker[AsyncSession]) -> None:
-    from dialogs.pings import digest_lines
+    from dialogs.caseworker.pings import digest_lines
     from reminders import TeamChatRecord
 
     created = local("2026-11-20", 10)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from dialogs.i18n import translations, untranslated
-from dialogs.pings import DIGEST_LIMIT, DOMAIN, PINGS, digest_lines, ping_lines, standing, text
+from dialogs.caseworker.pings import DIGEST_LIMIT, DOMAIN, PINGS, digest_lines, ping_lines, standing, text
 from reminders import load_rules
 from reminders.digest import Digest, DigestItem
 from reminders.dispatch import Ping
@@ -73,7 +73,7 @@ def test_a_ping_for_a_deadline_with_a_window_says_from_when_it_can_be_met(lang: 
 
 
 def test_done_names_the_deadline_met_or_says_it_is_still_open() -> None:
-    from dialogs.pings import done_line
+    from dialogs.caseworker.pings import done_line
     from reminders import EventKind
 
     rule = RULES["opfoelgning_6_maaneder"]

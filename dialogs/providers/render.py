@@ -14,7 +14,7 @@ from typing import Callable
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from dialogs import provider_texts as T
+from dialogs.providers import texts as T
 from dialogs.i18n import translations
 from knowledge.providers.frit_valg import Refusal
 from knowledge.providers.query import YOUTH, Filter, Match, ProviderQuery, Reason, ReasonKind, SortOrder, Widening

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from dialogs import faq
+from dialogs.citizen import faq
 from dialogs.context import Turn
-from dialogs.slots import ADULT, AGE_BAND, PENSION, UNDER_18, update_slots
+from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, UNDER_18, update_slots
 from dialogs.turn import Button, Reply
 
 FLOW = "first_contact"

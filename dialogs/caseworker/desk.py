@@ -7,7 +7,7 @@ channel here: the Telegram handlers in bot/telegram_staff.py are thin. Stores no
 only caseworker registrations, cases, event kinds and days (and, in memory, each caseworker's last
 case for a few hours, so "udskrevet færdigbehandlet 3/11" can refer to it).
 
-Provider questions are answered by a `ProviderAnswers` (dialogs/provider_desk.py, wired in bot/).
+Provider questions are answered by a `ProviderAnswers` (dialogs/providers/desk.py, wired in bot/).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogs.staff_cases import (CANCEL, CONFIRM, KINDS, CaseDeps, Result, close, confirm_payload, list_cases,
+from dialogs.caseworker.cases import (CANCEL, CONFIRM, KINDS, CaseDeps, Result, close, confirm_payload, list_cases,
                                  new_case, one, read_confirm, record, record_event, refusal, reopen, show_deadlines)
 from dialogs.i18n import long_date
-from dialogs.staff_texts import say
+from dialogs.caseworker.texts import say
 from dialogs.turn import Button, Response
 from privacy import find_cpr
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, Span
@@ -53,7 +53,7 @@ UNSURE_NONE = 0.5
 
 
 class ProviderAnswers(Protocol):
-    """Answers questions about treatment providers (dialogs/provider_desk.py implements it)."""
+    """Answers questions about treatment providers (dialogs/providers/desk.py implements it)."""
 
     async def answer(self, text: str, lang: str, *, now: datetime) -> Response | None:
         """Answer a provider question (free text, /tilbud's arguments, or a "/tilbud..." button payload).

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from dialogs.context import Turn
 from dialogs.turn import Button, Reply
-from dialogs.slots import ADULT, AGE_BAND, PENSION, SLOT_ENTITIES, UNDER_18, update_slots
+from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, SLOT_ENTITIES, UNDER_18, update_slots
 from knowledge import render
 from knowledge.municipality import ROUTING_RULE
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.i18n import days, long_date
-from dialogs.staff_texts import say
+from dialogs.caseworker.texts import say
 from dialogs.turn import Button, Outgoing
 from nlu import fold
 from reminders import (CaseRecord, CaseworkerRecord, DuplicateCase, EventKind, Labels, Refusal, RefusedReference,

@@ -1,7 +1,7 @@
 """The provider desk: answers caseworkers' and team chats' questions about the provider catalogue.
 
 Parse (nlu/provider_language.py) → query (knowledge/providers/query.py) → render
-(dialogs/provider_render.py, gettext domain "providers"). Callers: the caseworker Telegram side
+(dialogs/providers/render.py, gettext domain "providers"). Callers: the caseworker Telegram side
 through the `ProviderAnswers` protocol (`answer`), and `stifinder ask --jsonl` for the roles
 "caseworker" and "team" (`answer_with_ids`, which also names the matched providers).
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from dialogs import provider_render as R
+from dialogs.providers import render as R
 from dialogs.turn import Button, Outgoing, Response
 from knowledge.providers.frit_valg import verdict
 from knowledge.providers.query import ProviderIndex, ProviderQuery, SortOrder, search

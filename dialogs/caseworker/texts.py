@@ -1,6 +1,6 @@
-"""What the bot says to caseworkers and in team chats: message keys → Danish msgids of the gettext domain "staff".
+"""What the bot says to caseworkers and in team chats: message keys → Danish msgids of the gettext domain "caseworker".
 
-dialogs/locale/{da,en}/LC_MESSAGES/staff.po hold the catalogs (da: msgstr = msgid; en: the
+dialogs/locale/{da,en}/LC_MESSAGES/caseworker.po hold the catalogs (da: msgstr = msgid; en: the
 translation). Tests check that every message here is translated in both.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dialogs.i18n import gettext_for
 
-DOMAIN = "staff"
+DOMAIN = "caseworker"
 
 STAFF_TEXTS: dict[str, str] = {
     "welcome": "Du er nu registreret som sagsbehandler. Her får du påmindelser om dine sagers frister. "

@@ -1,0 +1,1 @@
+"""The provider desk: caseworkers' and team chats' questions about the provider catalogue."""

@@ -37,8 +37,8 @@ from telegram.ext import AIORateLimiter  # noqa: E402
 from bot.config import Secret, load_settings  # noqa: E402
 from bot.storage import open_database  # noqa: E402
 from bot.telegram_config import TelegramSettings  # noqa: E402
-from bot.telegram_staff import build_staff  # noqa: E402
-from bot.wiring import App, build_retriever, build_safety  # noqa: E402
+from bot.reminders_config import load_reminders_config  # noqa: E402
+from bot.wiring import App, build_engine, build_retriever, build_safety  # noqa: E402
 from dialogs import Deps, DialogEngine, Incoming, Response  # noqa: E402
 from fakes.bot_api import FakeBotApi  # noqa: E402
 from fakes.telegram_harness import Harness, start_bot, stop_bot  # noqa: E402
@@ -79,7 +79,7 @@ def timed(handle: Callable[[Incoming], Awaitable[Response]], into: list[float]) 
     return wrapper
 
 
-async def build(database_url: str) -> tuple[App, TimedParser, list[float]]:
+async def build(database_url: str, citizen_only: bool) -> tuple[App, TimedParser, list[float]]:
     settings = load_settings(ROOT / "config.yml", environ={})
     standard = load_standard(settings.standard_dir, settings.municipality.standard_title)
     local = load_local_parser(settings.nlu_data_dir, settings.nlu_cache_dir)
@@ -88,7 +88,9 @@ async def build(database_url: str) -> tuple[App, TimedParser, list[float]]:
                 threshold=settings.nlu_threshold, ttl_minutes=settings.conversation_ttl_minutes)
     parser = TimedParser(local)
     database, sessions = await open_database(database_url)
-    engine = DialogEngine(deps, parser, sessions)
+    # As `stifinder run` builds it: the engine asks its Directory who wrote every message.
+    engine = DialogEngine(deps, parser, sessions) if citizen_only else build_engine(
+        settings, deps, parser, sessions, None, load_reminders_config(settings).policy)
     turns: list[float] = []
     engine.handle = timed(engine.handle, turns)  # type: ignore[method-assign]
     app = App(engine=engine, database=database, secret=Secret("bench"), local_parser=local)
@@ -127,20 +129,18 @@ async def throughput(bot: Harness, count: int, chats: int) -> float:
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/bench.db" if args.database == "file" else "sqlite+aiosqlite://"
-        app, parser, turns = await build(url)
+        app, parser, turns = await build(url, args.citizen_only)
         fake = FakeBotApi()
         await fake.start()
         unlimited = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
-        # As `stifinder run` builds it: the caseworker handlers run first and see every private message.
-        staff = None if args.citizen_only else build_staff(load_settings(ROOT / "config.yml", environ={}), app.database)
-        bot = await start_bot(fake, app, SETTINGS, rate_limiter=unlimited, staff=staff)
+        bot = await start_bot(fake, app, SETTINGS, rate_limiter=unlimited)
         try:
             await latency(bot, parser, turns, 20)  # warm-up
             timings = await latency(bot, parser, turns, args.messages)
             free = await throughput(bot, args.burst, args.chats)
         finally:
             await stop_bot(bot)
-        bot = await start_bot(fake, app, SETTINGS, staff=staff)  # the production rate limiter
+        bot = await start_bot(fake, app, SETTINGS)  # the production rate limiter
         try:
             limited = await throughput(bot, args.limited_burst, args.chats)
         finally:
@@ -155,7 +155,7 @@ def table(timings: dict[str, list[float]], free: float, limited: float, args: ar
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
-    handlers = "TelegramChannel" if args.citizen_only else "caseworker handlers → TelegramChannel"
+    handlers = "TelegramChannel" if args.citizen_only else "TelegramChannel (Directory: every role)"
     lines = [f"Telegram round trip: fake Bot API (127.0.0.1) → PTB 22.8 → {handlers} → DialogEngine → reply",
              f"SQLite {args.database}; latency over {args.messages} messages sent one at a time (after 20 warm-up)",
              "", f"| {'per message (ms)':<24} | {'p50':>7} | {'p99':>7} | {'mean':>7} |",
@@ -177,7 +177,7 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=100)
     parser.add_argument("--database", choices=("file", "memory"), default="file")
     parser.add_argument("--citizen-only", action="store_true",
-                        help="without the caseworker handlers (as measured before session 7)")
+                        help="an engine without the Directory (citizens only)")
     logging.basicConfig(level=logging.WARNING)
     asyncio.run(run(parser.parse_args()))
 

@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_run)
 
     chat = sub.add_parser("chat", help="talk to the assistant in the terminal (no token, no server)")
+    who = chat.add_mutually_exclusive_group()
+    who.add_argument("--as", dest="as_caseworker", type=int, metavar="CASEWORKER_ID",
+                     help="talk as a registered caseworker (stifinder caseworkers list shows the ids)")
+    who.add_argument("--team", metavar="TEAM", help="talk as a team chat of the team")
     chat.set_defaults(func=_chat)
 
     ask = sub.add_parser("ask", help="answer one question, or JSON lines from stdin with --jsonl")
@@ -110,18 +114,28 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.terminal import TerminalChannel
+    from bot.terminal import CHANNEL, TerminalChannel
     from bot.wiring import build_app
+    from dialogs import Role, Sender
 
-    async def run() -> None:
+    async def run() -> int:
         app = await build_app(settings)
         try:
-            await TerminalChannel(app, sys.stdin, sys.stdout).run()
+            sender = Sender(CHANNEL)
+            if args.as_caseworker is not None:
+                if not await app.has_caseworker(args.as_caseworker):
+                    print(f"stifinder chat: no caseworker with id {args.as_caseworker} "
+                          "(stifinder caseworkers list shows them)", file=sys.stderr)
+                    return 2
+                sender = Sender(CHANNEL, account=args.as_caseworker, claimed=Role.CASEWORKER)
+            elif args.team is not None:
+                sender = Sender(CHANNEL, group=True, addressed=True, claimed=Role.TEAM, team=args.team)
+            await TerminalChannel(app, sys.stdin, sys.stdout, sender=sender).run()
+            return 0
         finally:
             await app.close()
 
-    asyncio.run(run())
-    return 0
+    return asyncio.run(run())
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -20,6 +20,9 @@ import yaml
 
 from knowledge import Emergency, Municipality, Office, Routing
 
+# libyaml's safe loader when PyYAML has it (several times faster), else the pure-Python one.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -88,7 +91,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     env = os.environ if environ is None else environ
     path = path or config_path(env)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path} (set STIFINDER_CONFIG)") from None
     except yaml.YAMLError as exc:

@@ -147,3 +147,106 @@ async def score_out_of_scope(engine: DialogEngine, directory: Path = EVAL_DIR) -
         outcomes.append(Outcome(f"oos-{index}", text, ok, response.intent, response.route, expected="out_of_scope",
                                 tier=response.safety))
     return Score("out of scope", tuple(outcomes))
+
+
+# --- caseworkers' questions about rules, the standard, one case, providers ---------------------------------
+
+RULE_IDS_OF_TOPICS = ("rule/", "standard/")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseworkerOutcome:
+    """One evaluated caseworker question."""
+
+    text: str
+    passed: bool
+    want: tuple[str, ...]
+    got: str
+    route: str
+
+
+def caseworker_topics(item: dict[str, Any], rule_ids: set[str]) -> tuple[str, ...]:
+    """The acceptable answers of a labelled question: "rule/<id>", "standard/<id>", "deadlines", "provider", "none"."""
+    wanted = []
+    for topic in [item["topic"], *(item.get("also") or [])]:
+        if topic == "all":
+            wanted.append("deadlines")
+        elif topic in ("provider", "none"):
+            wanted.append(topic)
+        else:
+            wanted.append(("rule/" if topic in rule_ids else "standard/") + topic)
+    return tuple(wanted)
+
+
+def caseworker_answer(response: Response) -> str:
+    """What an answer was about, in the labels' terms."""
+    if response.route.startswith("provider_desk."):
+        return "provider"
+    if response.route in ("caseworker.rule", "caseworker.standard", "caseworker.team.rule",
+                          "caseworker.team.standard"):
+        return response.intent
+    if response.route == "caseworker.case_question":
+        return response.intent if response.intent.startswith("rule/") else "deadlines"
+    if response.route in ("caseworker.not_understood", "faq.out_of_scope", "faq.rephrase") or \
+            response.route.startswith("chitchat."):
+        return "none"
+    return f"other:{response.route}"
+
+
+async def evaluate_caseworker_questions(engine: DialogEngine, items: list[dict[str, Any]], caseworker: int,
+                                        rule_ids: set[str], channel: str = "ask") -> list[CaseworkerOutcome]:
+    """Ask each question as the caseworker (a local tool's sender) in a fresh conversation and score the answer.
+
+    A question about a case passes only when the answer is about that case (its reference in the reply).
+    """
+    from dialogs import Role, Sender
+
+    outcomes = []
+    sender = Sender(channel, account=caseworker, claimed=Role.CASEWORKER)
+    for number, item in enumerate(items):
+        response = await engine.handle(Incoming(conv=f"caseworker-eval-{number}-{secrets.token_hex(4)}",
+                                                text=item["text"], at=datetime.now(timezone.utc), sender=sender))
+        want = caseworker_topics(item, rule_ids)
+        got = caseworker_answer(response)
+        passed = got in want
+        if passed and item.get("case"):
+            passed = normalise(str(item["case"])).split()[-1] in normalise(response.text)
+        outcomes.append(CaseworkerOutcome(item["text"], passed, want, got, response.route))
+    return outcomes
+
+
+async def open_cases_for(engine: DialogEngine, sessions: Any, items: list[dict[str, Any]], name: str = "Eval",
+                         team: str | None = "eval") -> int:
+    """Register a caseworker and open every case the questions name, each with a request for treatment
+    two days ago (so it has deadlines); return the caseworker's id. References that could never be a
+    case's (a CPR-like number) are left out: the answer then says why."""
+    from datetime import date, timedelta
+
+    from reminders import EventKind, RefusedReference, add_case, add_caseworker, add_event, check_reference, \
+        load_rules, refresh_deadlines
+
+    now = datetime.now(timezone.utc)
+    today = date.today()
+    rules = load_rules()
+    async with sessions.begin() as session:
+        worker = await add_caseworker(session, name, now, team=team)
+        seen: set[str] = set()
+        for item in items:
+            if not item.get("case"):
+                continue
+            from nlu.case_language import find_reference
+
+            found = find_reference(item["text"])
+            if found is None:
+                continue
+            try:
+                reference = check_reference(found[0])
+            except RefusedReference:
+                continue
+            if reference in seen:
+                continue
+            seen.add(reference)
+            case = await add_case(session, reference, now, caseworker_id=worker.id)
+            await add_event(session, case, EventKind.HENVENDELSE, today - timedelta(days=2), now)
+            await refresh_deadlines(session, case, rules, today, now)
+        return int(worker.id)

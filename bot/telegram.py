@@ -6,9 +6,13 @@ an update: not the text, not a name, not a username, not an id. The conversation
 hash of the chat id (`bot.identity.conversation_key`). No ConversationHandler, user_data or
 persistence: the engine keeps the (expiring) flow state.
 
-Private chats get the assistant. A group that is not a registered team chat gets one line, and
-only when the bot is mentioned, replied to or commanded. Updates that are not text get a short
-answer (a shared phone contact or location is neither stored nor logged).
+Every text, command, button press and group message becomes one `Incoming` with its `Sender` (the
+Telegram account and chat, never stored); the engine learns from its Directory whether a citizen, a
+caseworker, a team chat or another group wrote, and answers accordingly (a group that is not a team
+chat gets one line, and only when the bot is addressed). The channel sends the replies, shows a
+button's pop-up, adds the line under a pressed reminder, and deletes a team-chat message the engine
+withdraws (a CPR number). Updates that are not text get a short answer in private chats (a shared
+phone contact or location is neither stored nor logged).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from telegram import (
     Bot, BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions, Message, MessageEntity, Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters,
 )
@@ -31,7 +35,7 @@ from telegram.ext import (
 from bot.identity import conversation_key
 from bot.telegram_render import button_label, keyboard, split_message, to_html, units, MAX_MESSAGE
 from bot.wiring import App
-from dialogs import Incoming, Renderer, Response
+from dialogs import Incoming, Renderer, Response, Sender
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +60,17 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 class TelegramChannel:
-    """Python-telegram-bot handlers around one assistant.
+    """Python-telegram-bot handlers around one engine.
 
     Args:
         app: the wired assistant (its engine and the HMAC secret for conversation keys).
         clock: returns "now" (timezone-aware). Defaults to the system clock in UTC.
-        is_team_chat: tells whether a group's chat id is a registered team chat; those groups are
-            left to the team features. Defaults to none being registered.
     """
 
-    def __init__(self, app: App, clock: Callable[[], datetime] | None = None,
-                 is_team_chat: Callable[[int], bool] | None = None) -> None:
+    def __init__(self, app: App, clock: Callable[[], datetime] | None = None) -> None:
         self._engine = app.engine
         self._secret = app.secret
         self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self._is_team_chat = is_team_chat or (lambda chat_id: False)
         deps = app.engine.deps
         self._renderer = Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title)
         self._default_lang = deps.default_lang
@@ -95,43 +95,53 @@ class TelegramChannel:
         message = update.effective_message
         if message is None or message.text is None:
             return
-        await self._turn(context.bot, message.chat_id, message.text)
+        response = await self._engine.handle(self._incoming(update, message.chat_id, message.text))
+        await self._send(context.bot, message.chat_id, response)
 
     async def on_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Delete everything held about the chat at once (/glem), then say so."""
         message = update.effective_message
         if message is None or message.text is None:
             return
-        conv = self._conv(message.chat_id)
-        response = await self._engine.handle(Incoming(conv=conv, text=message.text, at=self._clock()))
-        await self._engine.forget(conv)  # whatever the turn decided, nothing about this chat is kept
+        incoming = self._incoming(update, message.chat_id, message.text)
+        response = await self._engine.handle(incoming)
+        await self._engine.forget(incoming.conv)  # whatever the turn decided, nothing about this chat is kept
         await self._send(context.bot, message.chat_id, response)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer the button press, mark the choice in the message, and hand the payload to the engine."""
-        query = update.callback_query
-        if query is None:
+        """Hand the payload to the engine, answer the press (with its pop-up), mark the pressed message."""
+        query, chat = update.callback_query, update.effective_chat
+        if query is None or chat is None or not query.data:
             return
+        group = chat.type != ChatType.PRIVATE
+        response = await self._engine.handle(self._incoming(update, chat.id, query.data, group=group, button=True))
         try:
             # Telegram shows a spinner on the button until the query is answered, even when nothing follows.
-            await query.answer()
+            await query.answer(response.alert, show_alert=response.alert is not None)
         except BadRequest:  # the query is too old to answer; the press still counts
             log.info("telegram callback query too old to answer")
-        chat = update.effective_chat
-        if not query.data or chat is None or chat.type != ChatType.PRIVATE:
-            return
-        if isinstance(query.message, Message):
-            await mark_choice(query.message, query.data)
-        await self._turn(context.bot, chat.id, query.data)
+        message = query.message if isinstance(query.message, Message) else None
+        if message is not None and response.note is not None:
+            await add_note(message, response.note)
+        elif message is not None and response.messages:
+            await mark_choice(message, query.data)
+        await self._send(context.bot, chat.id, response)
 
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """In a group that is not a team chat, answer one line, and only when addressed."""
+        """Hand a group message to the engine (a team chat's question, /team CODE, or a mention elsewhere)."""
         message = update.effective_message
-        if message is None or self._is_team_chat(message.chat_id):
+        if message is None:
             return
-        if _addresses(message, context.bot):
-            await self._say(context.bot, message.chat_id, "utter_private_only",
-                            _client_lang(update, self._default_lang))
+        text = _without_mention(message, context.bot) if message.text else ""
+        incoming = self._incoming(update, message.chat_id, text, group=True,
+                                  addressed=_addresses(message, context.bot))
+        response = await self._engine.handle(incoming)
+        if response.withdraw:
+            try:  # works when the bot is an administrator of the group that may delete messages
+                await message.delete()
+            except TelegramError as exc:
+                log.info("telegram group message kept error=%s", type(exc).__name__)
+        await self._send(context.bot, message.chat_id, response)
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Say that corrections are not read (in private chats; groups stay silent)."""
@@ -165,9 +175,12 @@ class TelegramChannel:
             commands = [BotCommand(names[index], self._renderer.text(lang, key)) for *names, key in MENU]
             await bot.set_my_commands(commands, scope=scope, language_code=language_code)
 
-    async def _turn(self, bot: Bot, chat_id: int, text: str) -> None:
-        response = await self._engine.handle(Incoming(conv=self._conv(chat_id), text=text, at=self._clock()))
-        await self._send(bot, chat_id, response)
+    def _incoming(self, update: Update, chat_id: int, text: str, *, group: bool = False, addressed: bool = False,
+                  button: bool = False) -> Incoming:
+        user = update.effective_user
+        sender = Sender(CHANNEL, account=user.id if user is not None else None, chat=chat_id, group=group,
+                        addressed=addressed, app_lang=_client_lang(update, self._default_lang))
+        return Incoming(conv=self._conv(chat_id), text=text, at=self._clock(), sender=sender, button=button)
 
     async def _send(self, bot: Bot, chat_id: int, response: Response) -> None:
         """Send each message, split to Telegram's limit, with its buttons under the last part."""
@@ -220,6 +233,26 @@ async def mark_choice(message: Message, payload: str) -> None:
         await message.edit_text(to_html(marked), parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
     except BadRequest:  # too old to edit, or already edited by an earlier press
         log.info("telegram choice not marked")
+
+
+async def add_note(message: Message, note: str) -> None:
+    """Add what a press did under the message (a reminder: "» Udført …") and take its buttons away."""
+    body = f"{message.text or ''}\n\n{note}"
+    try:
+        await message.edit_text(body, link_preview_options=NO_PREVIEW, reply_markup=None)
+    except BadRequest:  # too old to edit, or already edited by an earlier press
+        log.info("telegram note not added")
+
+
+def _without_mention(message: Message, bot: Bot) -> str:
+    """Return a group message's text without the @mention of this bot (so the engine reads the question)."""
+    text = message.text or ""
+    username = f"@{(bot.username or '').lower()}"
+    for entity, value in sorted(message.parse_entities([MessageEntity.MENTION]).items(),
+                                key=lambda item: -item[0].offset):
+        if value.lower() == username:
+            text = text[:entity.offset] + text[entity.offset + entity.length:]
+    return " ".join(text.split())
 
 
 def _addresses(message: Message, bot: Bot) -> bool:

@@ -22,9 +22,8 @@ from telegram.request import HTTPXRequest
 from bot.config import ConfigError, Secret, Settings
 from bot.telegram import TelegramChannel
 from bot.telegram_config import TelegramSettings
-from bot.telegram_reminders import REMINDERS_GROUP, Reminders, build_reminders
+from bot.telegram_reminders import Reminders, build_reminders
 from bot.telegram_request import RetryingRequest
-from bot.telegram_staff import STAFF_GROUP, TelegramStaff, build_staff
 from bot.wiring import App, build_app
 
 log = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def build_application(app: App, settings: TelegramSettings, token: Secret, base_url: str | None = None, *,
-                      channel: TelegramChannel | None = None, staff: TelegramStaff | None = None,
+                      channel: TelegramChannel | None = None,
                       rate_limiter: BaseRateLimiter[Any] | None = None,
                       reminders: Reminders | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
     """Return an Application wired to the channel's handlers, not yet initialised.
@@ -44,14 +43,12 @@ def build_application(app: App, settings: TelegramSettings, token: Secret, base_
         settings: the Telegram settings (timeouts, retries, time zone).
         token: the bot token from BotFather.
         base_url: the Bot API base ending in /bot. Defaults to settings.base_url.
-        channel: the channel to use. Defaults to a TelegramChannel over `app`.
-        staff: the caseworker and team-chat handlers (bot.telegram_staff), tried before the channel's.
-            Defaults to none (the citizen assistant only).
+        channel: the channel to use. Defaults to a TelegramChannel over `app` (every role: the engine
+            learns who wrote).
         rate_limiter: defaults to AIORateLimiter (30 messages/s overall, 20/min per group) that
             waits out a 429's retry_after up to settings.rate_limit_retries times.
-        reminders: caseworker reminders (bot.telegram_reminders): their `rem:` buttons go in group
-            REMINDERS_GROUP (-2, before the staff handlers), their scheduler starts in post_init and
-            stops in post_stop. Defaults to none.
+        reminders: caseworker reminders (bot.telegram_reminders): their scheduler starts in post_init
+            and stops in post_stop. Defaults to none.
     """
     # Opt in to python-telegram-bot's coming time-period type (timedelta): without it every 429
     # (RetryAfter) raises a PTBDeprecationWarning inside the library itself.
@@ -87,10 +84,6 @@ def build_application(app: App, settings: TelegramSettings, token: Secret, base_
         .post_stop(on_stop)
         .build()
     )
-    if reminders is not None:
-        application.add_handlers(reminders.handlers(), group=REMINDERS_GROUP)
-    if staff is not None:
-        application.add_handlers(staff.handlers(), group=STAFF_GROUP)
     application.add_handlers(channel.handlers())
     application.add_error_handler(channel.on_error)
     return application
@@ -111,9 +104,8 @@ def serve(settings: Settings, telegram: TelegramSettings, token: Secret, webhook
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     app = loop.run_until_complete(build_app(settings))
-    staff = build_staff(settings, app.database, getattr(app, "provider_desk", None))
     reminders = build_reminders(settings, app.database)
-    application = build_application(app, telegram, token, staff=staff, reminders=reminders)
+    application = build_application(app, telegram, token, reminders=reminders)
 
     async def close(_: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await app.close()

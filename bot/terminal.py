@@ -1,7 +1,9 @@
 """The terminal chat: reads lines, hands them to the engine, prints replies and numbered buttons.
 
 Thin like every channel: no decisions, no Danish text of its own beyond the prompt marks.
-Streams are injected, so tests drive it with StringIO.
+Streams are injected, so tests drive it with StringIO. Every role works here: `stifinder chat
+--as ID` talks as a registered caseworker, `--team NAME` as a team chat (a local tool, run with the
+database's own rights).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Callable, TextIO
 
 from bot.identity import conversation_key
 from bot.wiring import App
-from dialogs import Button, Incoming, Response
+from dialogs import Button, Incoming, Response, Sender
 
+CHANNEL = "terminal"
 QUIT = {"/quit", "/exit", "/afslut"}
 
 
@@ -23,12 +26,13 @@ class TerminalChannel:
     """A chat in a terminal; buttons are shown as [1] [2] [3] and pressed by typing the number."""
 
     def __init__(self, app: App, stdin: TextIO, stdout: TextIO, clock: Callable[[], datetime] | None = None,
-                 chat_id: str | None = None) -> None:
+                 chat_id: str | None = None, sender: Sender | None = None) -> None:
         self._app = app
+        self._sender = sender or Sender(CHANNEL)
         self._in = stdin
         self._out = stdout
         self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self._conv = conversation_key(app.secret, "terminal", chat_id or secrets.token_hex(8))
+        self._conv = conversation_key(app.secret, CHANNEL, chat_id or secrets.token_hex(8))
         self._buttons: tuple[Button, ...] = ()
         self._width = max(40, min(100, shutil.get_terminal_size((100, 24)).columns - 2))
 
@@ -45,16 +49,21 @@ class TerminalChannel:
             text = line.strip()
             if text.lower() in QUIT:
                 break
-            if text.isdigit() and 1 <= int(text) <= len(self._buttons):
+            pressed = text.isdigit() and 1 <= int(text) <= len(self._buttons)
+            if pressed:
                 text = self._buttons[int(text) - 1].payload
-            self._show(await self._send(text))
+            self._show(await self._send(text, pressed))
         self._out.write("\n")
 
-    async def _send(self, text: str) -> Response:
-        return await self._app.engine.handle(Incoming(conv=self._conv, text=text, at=self._clock()))
+    async def _send(self, text: str, button: bool = False) -> Response:
+        return await self._app.engine.handle(Incoming(conv=self._conv, text=text, at=self._clock(),
+                                                      sender=self._sender, button=button))
 
     def _show(self, response: Response) -> None:
         self._buttons = ()
+        for line in (response.alert, response.note):
+            if line:
+                self._out.write("\n" + textwrap.fill(line, self._width) + "\n")
         for message in response.messages:
             paragraphs = message.text.split("\n\n")
             self._out.write("\n" + "\n\n".join(textwrap.fill(p, self._width) for p in paragraphs) + "\n")

@@ -1,4 +1,8 @@
-"""Builds the assistant from settings: the only module that knows the concrete classes."""
+"""Builds the assistant from settings: the only module that knows the concrete classes.
+
+One session factory for everything; one engine for every role (its Directory over the caseworker
+registry, its caseworker desk with the provider desk and the configured reminder policy).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,22 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.reminders_config import load_reminders_config
 from bot.identity import load_secret
 from bot.config import Secret
 from bot.storage import open_database
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
 from dialogs import Deps, DialogEngine, SafetyScreen, load_safety
+from dialogs.caseworker.cases import CaseDeps
+from dialogs.caseworker.desk import CaseworkerDesk, ProviderAnswers
+from dialogs.caseworker.directory import RegistryDirectory
 from dialogs.providers.desk import FritValgCitation, ProviderDesk
+from nlu.case_language import CaseLanguage, load_case_language
+from nlu.rule_language import RuleLanguage, load_rule_language
+from reminders import CaseworkerRecord, load_labels, load_rules
+from reminders.planner import ReminderPolicy
 from knowledge import Retriever, Standard, load_standard
 from nlu import LocalParser, Parser, load_local_parser, load_training_data, tokens
 from nlu.safety_net import load_safety_net
@@ -27,6 +42,11 @@ class App:
     secret: Secret
     local_parser: LocalParser
     provider_desk: ProviderDesk | None = None  # built by build_app; None in harnesses that build an App by hand
+
+    async def has_caseworker(self, caseworker_id: int) -> bool:
+        """Tell whether the registry has a caseworker with the id (for `--as ID`)."""
+        async with async_sessionmaker(self.database)() as session:
+            return await session.get(CaseworkerRecord, caseworker_id) is not None
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -60,7 +80,12 @@ def build_parser(settings: Settings, local: LocalParser) -> Parser:
 
 
 async def build_app(settings: Settings, database_url: str | None = None) -> App:
-    """Load content, the NLU and the database, and wire the dialog engine."""
+    """Load content, the NLU and the database, and wire the dialog engine.
+
+    Raises:
+        ConfigError: a section of config.yml is malformed.
+    """
+    policy = load_reminders_config(settings).policy
     standard = load_standard(settings.standard_dir, settings.municipality.standard_title)
     local = load_local_parser(settings.nlu_data_dir, settings.nlu_cache_dir)
     deps = Deps(
@@ -73,9 +98,35 @@ async def build_app(settings: Settings, database_url: str | None = None) -> App:
         default_lang=settings.default_lang,
     )
     database, sessions = await open_database(database_url or settings.database_url)
-    engine = DialogEngine(deps, build_parser(settings, local), sessions)
+    provider_desk = build_provider_desk(settings, standard, sessions)
+    engine = build_engine(settings, deps, build_parser(settings, local), sessions, provider_desk, policy)
     return App(engine=engine, database=database, secret=load_secret(settings.var_dir), local_parser=local,
-               provider_desk=build_provider_desk(settings, standard, sessions))
+               provider_desk=provider_desk)
+
+
+def build_engine(settings: Settings, deps: Deps, parser: Parser, sessions: async_sessionmaker[AsyncSession],
+                 providers: ProviderAnswers | None, policy: ReminderPolicy,
+                 case_language: CaseLanguage | None = None) -> DialogEngine:
+    """The one engine of every role: its Directory over the caseworker registry and its caseworker desk.
+
+    Args:
+        case_language: the case-sentence model; by default loaded from the NLU cache on the first
+            caseworker sentence (not at start-up: a citizen's terminal chat never needs it).
+    """
+    directory = RegistryDirectory(sessions)
+
+    @lru_cache(maxsize=1)
+    def language() -> CaseLanguage:
+        return case_language or load_case_language(settings.nlu_cache_dir)
+
+    @lru_cache(maxsize=1)
+    def questions() -> RuleLanguage:
+        return load_rule_language(settings.nlu_cache_dir, settings.nlu_data_dir)
+
+    case_deps = CaseDeps.of(tuple(load_rules()), load_labels(), policy)
+    desk = CaseworkerDesk(directory, language, case_deps, policy, providers, tz=ZoneInfo(settings.timezone),
+                          questions=questions)
+    return DialogEngine(deps, parser, sessions, directory, desk)
 
 
 def build_provider_desk(settings: Settings, standard: Standard, sessions: async_sessionmaker[AsyncSession]) -> ProviderDesk:

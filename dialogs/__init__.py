@@ -7,10 +7,10 @@ from dialogs.models import Base as DialogsBase
 from dialogs.replies import Renderer
 from dialogs.safety import SafetyScreen, load_safety
 from dialogs.texts import TEXTS
-from dialogs.turn import Button, Incoming, Outgoing, Reply, Response, Role, State
+from dialogs.turn import Button, Identity, Incoming, Outgoing, Reply, Response, Role, Sender, State
 
 __all__ = [
     "COMMANDS", "Button", "Deps", "DialogEngine", "DialogsBase", "Incoming", "Outgoing", "Renderer", "Reply",
-    "Response", "Role", "SafetyScreen", "State", "TEXTS", "Turn", "days", "load_safety", "long_date",
+    "Response", "Role", "SafetyScreen", "Sender", "State", "Identity", "TEXTS", "Turn", "days", "load_safety", "long_date",
     "translations", "weeks",
 ]

@@ -1,13 +1,31 @@
-"""What a handler gets: the turn (text, parse, state, language) and the frozen dependencies."""
+"""What a handler gets: the turn (text, parse, state, language, who wrote) and the frozen dependencies."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.safety import SafetyScreen
-from dialogs.turn import Incoming, State
+from dialogs.turn import CITIZEN, Identity, Incoming, Sender, State
 from knowledge import Municipality, Retriever, Standard
 from nlu import Parse
+
+
+class Directory(Protocol):
+    """Tells the engine who wrote: a citizen, a registered caseworker, a team chat, another group.
+
+    dialogs.caseworker.directory implements it over the caseworker registry.
+    """
+
+    async def identify(self, sender: Sender) -> Identity:
+        """Return the sender's role (and, for caseworkers, who they are)."""
+        ...
+
+    def changed(self, sender: Sender) -> None:
+        """Forget what is remembered about a sender (after a registration)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +57,14 @@ class Turn:
     notes: list[str] = field(default_factory=list)
     # Set by a guided flow when the message was the answer to its own question (an age, ja/nej, "ved ikke").
     answered_prompt: bool = False
+    identity: Identity = CITIZEN
+    session: AsyncSession | None = None  # the turn's unit of work (caseworker handlers read and write in it)
+    route: str = ""  # a handler's more precise name for what it did ("caseworker.proposal")
+    withdraw: bool = False  # the channel deletes the person's message (a CPR number in a team chat)
+
+    @property
+    def db(self) -> AsyncSession:
+        """The turn's unit of work."""
+        if self.session is None:
+            raise RuntimeError("this turn has no database session")
+        return self.session

@@ -1,6 +1,10 @@
-"""Turns one incoming message into replies: screen, understand, route, render, remember.
+"""Turns one incoming message into replies, for every role: learn who wrote, screen, understand, route,
+render, remember.
 
-Knows no channel. Opens one unit of work per turn; catches unexpected errors in exactly one place
+Who wrote comes from the sender through a Directory (dialogs.context): a citizen's turn goes through
+the safety screen, the NLU and the citizen router; a caseworker's, a team chat's or another group's
+goes to the caseworker desk (dialogs.caseworker), which hands back to the citizen path what it does
+not own (a caseworker's /glem, a sentence about nothing of theirs). Knows no channel. Opens one unit of work per turn; catches unexpected errors in exactly one place
 and answers `utter_technical_problem`. Logs events, never what the person wrote.
 """
 
@@ -16,12 +20,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from collections.abc import Sequence
+
 from dialogs import router
+from dialogs.caseworker.desk import CaseworkerDesk, caseworker_payload
 from dialogs.citizen import compound, faq, first_contact, flows
-from dialogs.context import Deps, Turn
+from dialogs.context import Deps, Directory, Turn
 from dialogs.replies import Renderer
 from dialogs.safety import NO_CRISIS, Screening, Tier
-from dialogs.turn import Incoming, Reply, Response, State
+from dialogs.turn import CITIZEN, Identity, Incoming, Outgoing, Reply, Response, Role, State
 from nlu import Entity, Parse, Parser, detect_language
 from privacy import mask_cpr, without_cpr
 
@@ -42,6 +49,10 @@ UNSURE_REPLIES = {"utter_rephrase", "utter_out_of_scope", "utter_technical_probl
 # her", rephrase, an answer found only by retrieval) is left out, so it never swallows a possible crisis.
 # After the net's alarm nothing else is said, as after a pattern.
 ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.contact_details", "faq.out_of_scope", "first_contact.start"}
+# Routes of the caseworker side (and the provider desk's), after which no conversation state is kept.
+CASEWORKER_ROUTES = ("caseworker.", "provider_desk.")
+# Citizen answers that tell a caseworker nothing: replaced by the caseworker's "cannot answer that".
+CASEWORKER_UNANSWERED = {"faq.rephrase", "faq.out_of_scope"}
 # Answers after which a second question in the same message is answered too (dialogs/citizen/compound.py).
 COMPOUND_ROUTES = {"faq.answer", "faq.retrieval", "first_contact.start"}
 # A guided flow's question answered in at most this many words is an answer, not a concern; the net's
@@ -53,10 +64,13 @@ _PAYLOAD = re.compile(r"^/(?P<name>[\w/æøå]+)(?:@\w+)?(?P<json>\{.*\})?(?:\s+
 class DialogEngine:
     """Turn one incoming message into replies. Knows no channel."""
 
-    def __init__(self, deps: Deps, parser: Parser, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, deps: Deps, parser: Parser, sessions: async_sessionmaker[AsyncSession],
+                 directory: Directory | None = None, caseworkers: CaseworkerDesk | None = None) -> None:
         self._deps = deps
         self._parser = parser
         self._sessions = sessions
+        self._directory = directory
+        self._caseworkers = caseworkers
         self._renderer = Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title)
         self._next_purge: datetime | None = None
 
@@ -64,34 +78,50 @@ class DialogEngine:
     def deps(self) -> Deps:
         return self._deps
 
+    @property
+    def caseworkers(self) -> CaseworkerDesk | None:
+        return self._caseworkers
+
     async def handle(self, incoming: Incoming) -> Response:
-        """Screen, understand, route and render one turn inside one transaction."""
+        """Learn who wrote, then screen, understand, route and render one turn inside one transaction.
+
+        A turn that fails (a handler's error, the database) changes nothing and is answered
+        `utter_technical_problem`, for every role.
+        """
         started = time.perf_counter()
-        async with self._sessions.begin() as session:
-            if self._next_purge is None or incoming.at >= self._next_purge:
-                # Expired conversations are deleted, not just ignored: at most once per PURGE_EVERY.
-                purged = await flows.purge_expired(session, incoming.at)
-                self._next_purge = incoming.at + PURGE_EVERY
-                if purged:
-                    log.info("purged expired conversations count=%d", purged)
-            stored = await flows.load_stored(session, incoming.conv, incoming.at)
-            state = flows.snapshot(stored).state
-            try:
-                response, forget = await self._respond(incoming, state)
-            except Exception as exc:  # the one place a turn's unexpected error is caught
-                log.error("turn failed conv=%s error=%s\n%s", incoming.conv[:8], type(exc).__name__,
-                          "".join(traceback.format_tb(exc.__traceback__)))
-                lang = state.lang or self._deps.default_lang
-                response = self._response([Reply("utter_technical_problem")], lang, "error", 0.0, "engine.error")
-                forget = False
-            if forget:
-                await flows.forget(session, incoming.conv)
-            else:
-                await flows.save(session, incoming.conv, state,
-                                 incoming.at + timedelta(minutes=self._deps.ttl_minutes), stored)
+        lang = self._deps.default_lang
+        try:
+            identity = await self._identify(incoming)
+            async with self._sessions.begin() as session:
+                if self._next_purge is None or incoming.at >= self._next_purge:
+                    # Expired conversations are deleted, not just ignored: at most once per PURGE_EVERY.
+                    purged = await flows.purge_expired(session, incoming.at)
+                    self._next_purge = incoming.at + PURGE_EVERY
+                    if purged:
+                        log.info("purged expired conversations count=%d", purged)
+                stored = await flows.load_stored(session, incoming.conv, incoming.at)
+                state = flows.snapshot(stored).state
+                lang = state.lang or lang
+                response, forget = await self._respond(incoming, state, identity, session)
+                if forget:
+                    await flows.forget(session, incoming.conv)
+                elif response.route.startswith(CASEWORKER_ROUTES):
+                    pass  # the caseworker side keeps no conversation: nothing about a group or its members either
+                else:
+                    await flows.save(session, incoming.conv, state,
+                                     incoming.at + timedelta(minutes=self._deps.ttl_minutes), stored)
+        except Exception as exc:  # the one place a turn's unexpected error is caught
+            log.error("turn failed conv=%s error=%s\n%s", incoming.conv[:8], type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            response = self._response([Reply("utter_technical_problem")], lang, "error", 0.0, "engine.error")
         log.info("turn conv=%s intent=%s conf=%.2f route=%s ms=%.1f", incoming.conv[:8], response.intent,
                  response.confidence, response.route, (time.perf_counter() - started) * 1000)
         return response
+
+    async def _identify(self, incoming: Incoming) -> Identity:
+        if incoming.sender is None or self._directory is None or self._caseworkers is None:
+            return CITIZEN
+        return await self._directory.identify(incoming.sender)
 
     async def state_of(self, conv: str, at: datetime) -> State:
         """Return what is remembered about a conversation at a moment (for /glem checks and tests)."""
@@ -103,7 +133,49 @@ class DialogEngine:
         async with self._sessions.begin() as session:
             await flows.forget(session, conv)
 
-    async def _respond(self, incoming: Incoming, state: State) -> tuple[Response, bool]:
+    async def _respond(self, incoming: Incoming, state: State, identity: Identity,
+                       session: AsyncSession) -> tuple[Response, bool]:
+        if self._caseworkers is not None:
+            answered = await self._caseworker_turn(incoming, state, identity, session)
+            if answered is not None:
+                return answered, False
+        response, forget = await self._citizen_turn(incoming, state, identity, session)
+        if identity.role is Role.CASEWORKER and response.route in CASEWORKER_UNANSWERED:
+            # Neither a rule, a case, a provider nor the citizen FAQ: say so in a caseworker's words.
+            reply = Reply("not_understood", domain="caseworker")
+            response = self._response([reply], response.lang, response.intent, response.confidence,
+                                      "caseworker.not_understood")
+        return response, forget
+
+    async def _caseworker_turn(self, incoming: Incoming, state: State, identity: Identity,
+                               session: AsyncSession) -> Response | None:
+        """The caseworker side's answer (roles caseworker, team and group, invites and their buttons), or None."""
+        desk = self._caseworkers
+        if desk is None:
+            return None
+        if identity.role is Role.CITIZEN and not incoming.button and not incoming.text.lstrip().startswith("/start "):
+            return None  # a citizen's message: not a word of it reaches the caseworker side
+        if identity.role is Role.CITIZEN and incoming.button and not caseworker_payload(incoming.text):
+            return None
+        text = incoming.text.strip()
+        turn = Turn(incoming=incoming, text=text, parse=Parse(text=text, intent="caseworker", confidence=1.0),
+                    state=state, lang=self._deps.default_lang, deps=self._deps, identity=identity, session=session)
+        turn.lang = desk.lang(turn)
+        replies = await desk.respond(turn)
+        if replies is None:
+            if identity.role is Role.CASEWORKER and not text.startswith("/") and not incoming.button \
+                    and self._deps.safety.screen(text, learned=False).by != "patterns":
+                # Neither a rule, a case nor a provider: a caseworker is told so in a caseworker's words, not
+                # given the citizens' FAQ (a crisis in the reviewed patterns still gets the crisis answer).
+                reply = Reply("not_understood", domain="caseworker")
+                return self._response([reply], turn.lang, "none", 1.0, "caseworker.not_understood")
+            return None
+        asked = turn.parse.intent != "caseworker"  # a question about a rule: its topic and confidence
+        intent, confidence = (turn.parse.intent, turn.parse.confidence) if asked else (turn.route, 1.0)
+        return self._response(replies, turn.lang, intent, confidence, turn.route, withdraw=turn.withdraw)
+
+    async def _citizen_turn(self, incoming: Incoming, state: State, identity: Identity,
+                            session: AsyncSession) -> tuple[Response, bool]:
         deps = self._deps
         text, had_cpr = mask_cpr(incoming.text.strip())
         if had_cpr:  # refuse the number, and answer what else was asked ("mit cpr er …, hvad koster det?")
@@ -133,7 +205,8 @@ class DialogEngine:
             parse = Parse(text=text, intent="help", confidence=1.0)
         if parse is None:
             parse = await self._parser.parse(text)
-        turn = Turn(incoming=incoming, text=text, parse=parse, state=state, lang=lang, deps=deps)
+        turn = Turn(incoming=incoming, text=text, parse=parse, state=state, lang=lang, deps=deps, identity=identity,
+                    session=session)
         route = router.pick(turn)
         replies = await route.handler(turn)
         if route.name in COMPOUND_ROUTES and turn.state.flow is None:  # a second question in the same message
@@ -218,11 +291,23 @@ class DialogEngine:
                 entities = [Entity(str(k), v, 0, 0) for k, v in values.items() if isinstance(v, (str, int, bool))]
         return Parse(text=text, intent=intent, confidence=1.0, entities=tuple(entities))
 
-    def _response(self, replies: list[Reply], lang: str, intent: str, confidence: float, route: str,
-                  safety: Tier = Tier.NONE) -> Response:
-        if replies and replies[-1].key in UNSURE_REPLIES:  # not a confident answer: name the crisis lines
-            last = replies[-1]
-            replies = replies[:-1] + [replace(last, parts=last.parts + (Reply("utter_crisis_line"),))]
-        messages = tuple(self._renderer.render(reply, lang) for reply in replies)
-        return Response(messages=messages, intent=intent, confidence=confidence, lang=lang, route=route,
-                        safety=safety.value)
+    def _response(self, replies: Sequence[Reply | Outgoing], lang: str, intent: str, confidence: float, route: str,
+                  safety: Tier = Tier.NONE, withdraw: bool = False) -> Response:
+        replies = list(replies)
+        last = replies[-1] if replies else None
+        if isinstance(last, Reply) and last.domain == "messages" and last.key in UNSURE_REPLIES:
+            # not a confident answer: name the crisis lines
+            replies[-1] = replace(last, parts=last.parts + (Reply("utter_crisis_line"),))
+        messages: list[Outgoing] = []
+        note = alert = None
+        for reply in replies:
+            if isinstance(reply, Outgoing):  # the provider desk's answers come rendered
+                messages.append(reply)
+            elif reply.where == "note":
+                note = self._renderer.render(reply, lang).text
+            elif reply.where == "alert":
+                alert = self._renderer.render(reply, lang).text
+            else:
+                messages.append(self._renderer.render(reply, lang))
+        return Response(messages=tuple(messages), intent=intent, confidence=confidence, lang=lang, route=route,
+                        safety=safety.value, note=note, alert=alert, withdraw=withdraw)

@@ -68,6 +68,11 @@ def weeks(count: int, lang: str) -> str:
     return translations(lang).ngettext("%(count)d uge", "%(count)d uger", count) % {"count": count}
 
 
+def months(count: int, lang: str) -> str:
+    """Format a number of months exactly ("1 måned", "6 måneder")."""
+    return translations(lang).ngettext("%(count)d måned", "%(count)d måneder", count) % {"count": count}
+
+
 def untranslated(lang: str, messages: list[str], domain: str = DOMAIN) -> list[str]:
     """Return the messages that have no (or only a fuzzy) translation in the language's .po file."""
     po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"

@@ -1,12 +1,51 @@
-"""Renders replies into text in the conversation's language. Never talks to a channel."""
+"""Renders replies into text in the conversation's language: the one rendering path of every role.
+
+Each gettext domain has its table of message keys (citizens: "messages"; caseworkers: "caseworker";
+reminder buttons: "reminders"). A reply's parameters are rendered in the reply's language too: a
+date as Danes write it, a Count as "9 dage", a nested Reply as its text. Never talks to a channel.
+"""
 
 from __future__ import annotations
 
-from dialogs.i18n import gettext_for
+from datetime import date
+
+from dialogs.caseworker.pings import DOMAIN as REMINDERS_DOMAIN, PINGS
+from dialogs.caseworker.texts import CASEWORKER_TEXTS, DOMAIN as CASEWORKER_DOMAIN
+from dialogs.i18n import DOMAIN as CITIZEN_DOMAIN, days, gettext_for, long_date, months, weeks
 from dialogs.texts import TEXTS
-from dialogs.turn import Button, Outgoing, Reply
+from dialogs.turn import Button, Count, Outgoing, Param, Reply
 from knowledge import Municipality
 from knowledge.municipality import ROUTING_RULE
+
+# Message keys → Danish msgids, per gettext domain.
+TABLES: dict[str, dict[str, str]] = {
+    CITIZEN_DOMAIN: TEXTS, CASEWORKER_DOMAIN: CASEWORKER_TEXTS, REMINDERS_DOMAIN: PINGS,
+}
+
+
+def render_param(value: Param, lang: str) -> str:
+    """Render one parameter in a language."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a reply parameter cannot be a bool")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        return long_date(value, lang)
+    if isinstance(value, Count):
+        return {"weeks": weeks, "months": months}.get(value.unit, days)(value.n, lang)
+    if isinstance(value, Reply):
+        return render_text(value, lang)
+    return value.get(lang)
+
+
+def render_text(reply: Reply, lang: str) -> str:
+    """Render a reply of a domain without placeholders of the municipality (caseworkers, reminders)."""
+    params = {name: render_param(value, lang) for name, value in reply.params.items()}
+    text = gettext_for(lang, TABLES[reply.domain][reply.key], reply.domain)
+    text = text.format_map(params) if params else text
+    return text + "".join(part.glue + render_text(part, lang) for part in reply.parts)
 
 
 class Renderer:
@@ -33,22 +72,31 @@ class Renderer:
         """Return the placeholder values for a language."""
         return self._values[lang]
 
-    def text(self, lang: str, key: str, params: dict[str, str] | None = None) -> str:
-        """Render one message key."""
-        return self._format(lang, key, self._values[lang] | (params or {}))
+    def text(self, lang: str, key: str, params: dict[str, Param] | None = None) -> str:
+        """Render one citizen message key."""
+        rendered = {name: render_param(value, lang) for name, value in (params or {}).items()}
+        return self._format(lang, key, self._values[lang] | rendered)
 
     def render(self, reply: Reply, lang: str) -> Outgoing:
-        """Render a Reply into an Outgoing in the given language."""
+        """Render a Reply of any domain into an Outgoing in the given language."""
+        if reply.domain != CITIZEN_DOMAIN:
+            table = TABLES[reply.domain]
+            labels = tuple(Button(gettext_for(lang, table[b.label], reply.domain) if b.label in table else b.label,
+                                  b.payload) for b in reply.buttons)
+            return Outgoing(key=reply.key, text=render_text(reply, lang), buttons=labels, sources=reply.sources)
         buttons = tuple(Button(self.text(lang, b.label, reply.params) if b.label in TEXTS else b.label, b.payload)
                         for b in reply.buttons)
-        texts = [self.text(lang, reply.key, reply.params)]
-        texts += [self.text(lang, part.key, part.params) for part in reply.parts]
+        text = self._citizen_text(reply, lang)
         marker = "{" + ROUTING_RULE + "}"
-        if any(marker in text for text in texts):
-            rule = self.routing_rule(lang, reply.params.get("routing", ""))
-            texts = [text.replace(marker, rule) for text in texts]
+        if marker in text:
+            decided = reply.params.get("routing", "")
+            text = text.replace(marker, self.routing_rule(lang, decided if isinstance(decided, str) else ""))
         sources = reply.sources + tuple(s for part in reply.parts for s in part.sources)
-        return Outgoing(key=reply.key, text="\n\n".join(texts), buttons=buttons, sources=sources)
+        return Outgoing(key=reply.key, text=text, buttons=buttons, sources=sources)
+
+    def _citizen_text(self, reply: Reply, lang: str) -> str:
+        text = self.text(lang, reply.key, reply.params)
+        return text + "".join(part.glue + self._citizen_text(part, lang) for part in reply.parts)
 
     def routing_rule(self, lang: str, decided: str) -> str:
         """Render whom to contact: one office when `decided` names it, "young" when only that is likely,

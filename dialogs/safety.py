@@ -21,6 +21,9 @@ from knowledge import ContentError
 from nlu import fold
 from nlu.safety_net import CrisisScorer
 
+# libyaml's safe loader when PyYAML has it (several times faster), else the pure-Python one.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 SAFETY_FILE = Path(__file__).parent / "content" / "safety.yml"
 
 
@@ -123,7 +126,7 @@ class SafetyScreen:
 
 def load_thresholds(path: Path = SAFETY_FILE) -> NetThresholds:
     """Read the net's thresholds (`net: {alarm, concern}`, each between 0 and 1, concern ≤ alarm)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     raw = data.get("net") if isinstance(data, dict) else None
     if not isinstance(raw, dict):
         raise ContentError(path.name, "expected a 'net' mapping with 'alarm' and 'concern'")
@@ -141,7 +144,7 @@ def load_thresholds(path: Path = SAFETY_FILE) -> NetThresholds:
 def load_safety(path: Path = SAFETY_FILE, net: CrisisScorer | None = None) -> SafetyScreen:
     """Load and compile the safety patterns (and the net's thresholds when a net is given); a bad
     pattern or threshold fails at start-up, naming it."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     if not isinstance(data, dict) or not isinstance(data.get("categories"), list):
         raise ContentError(path.name, "expected a 'categories' list")
     categories = []

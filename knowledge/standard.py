@@ -16,6 +16,9 @@ import yaml
 
 from knowledge.errors import ContentError
 
+# libyaml's safe loader when PyYAML has it (several times faster), else the pure-Python one.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 LANGUAGES = ("da", "en")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ENTRY_KEYS = {"id", "title", "source", "answer", "facts", "caveat", "related", "keywords"}
@@ -102,7 +105,7 @@ def load_standard(directory: Path, title: str = "") -> Standard:
 
 def _load_file(path: Path) -> list[Entry]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise ContentError(path.name, f"not valid YAML ({exc.__class__.__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):

@@ -102,7 +102,7 @@ class CaseLanguage:
         """
         found = find_reference(text)
         spans = list(cut) + ([found[1]] if found else [])
-        rest = _without(text, spans)
+        rest = without(text, spans)
         prediction = self._classifier.predict(rest, top=4)
         intent, confidence = prediction.intent, prediction.confidence
         kind = intent.removeprefix(EVENT_PREFIX) if intent.startswith(EVENT_PREFIX) and confidence >= self._threshold \
@@ -111,7 +111,7 @@ class CaseLanguage:
                             kind=kind, confidence=confidence, ranking=prediction.ranking)
 
 
-def _without(text: str, spans: Sequence[Span]) -> str:
+def without(text: str, spans: Sequence[Span]) -> str:
     """Return the text with the spans blanked out (so positions elsewhere keep their meaning)."""
     chars = list(text)
     for span in spans:

@@ -26,6 +26,9 @@ from rapidfuzz import fuzz, process
 from nlu.errors import TrainingDataError
 from nlu.normalize import clean, fold
 
+# libyaml's safe loader when PyYAML has it (several times faster), else the pure-Python one.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 LEXICON = Path(__file__).parent / "provider_data" / "lexicon.yml"
 AMBULANT = ("ambulant_individuel", "ambulant_gruppe")  # "ambulant" alone is either
 YOUTH = ("unge_u18", "unge_18_25", "unge_u30")
@@ -114,7 +117,7 @@ class Lexicon:
     """The compiled phrase tables of nlu/provider_data/lexicon.yml."""
 
     def __init__(self, path: Path = LEXICON) -> None:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         self.offer_types = _entries(raw, "offer_types")
         self.target_groups = _entries(raw, "target_groups")
         self.regions = _entries(raw, "regions")

@@ -73,18 +73,12 @@ class ReminderPolicy:
         return local_instant(day, self.at, self.tz)
 
 
-_policy = ReminderPolicy()
+DEFAULT_POLICY = ReminderPolicy()
 
 
 def current_policy() -> ReminderPolicy:
-    """Return the policy the store plans with when none is given (the configured one once set)."""
-    return _policy
-
-
-def use_policy(policy: ReminderPolicy) -> None:
-    """Make a policy the default of this process (the bot sets the configured one at start-up)."""
-    global _policy
-    _policy = policy
+    """Return the default plan, used where no policy is passed (callers with a configuration pass theirs)."""
+    return DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -195,7 +189,7 @@ async def plan_deadlines(session: AsyncSession, deadline_ids: Iterable[int], now
     closed, informational or of a closed case). Snoozed pings stay while the deadline is open.
     Sent reminders are never touched. Flushes; never commits.
     """
-    policy = policy or _policy
+    policy = policy or DEFAULT_POLICY
     ids = sorted(set(deadline_ids))
     result = PlanResult()
     for start in range(0, len(ids), _CHUNK):
@@ -293,7 +287,7 @@ async def snooze(session: AsyncSession, deadline_id: int, now: datetime,
 
     Pressing snooze twice on the same day gives the same row (slots are unique per deadline).
     """
-    policy = policy or _policy
+    policy = policy or DEFAULT_POLICY
     day = add_working_days(local_date(now, policy.tz), 1, policy.calendar)
     name = snooze_slot(day)
     found: ReminderRecord | None = await session.scalar(select(ReminderRecord).where(
@@ -308,10 +302,10 @@ async def snooze(session: AsyncSession, deadline_id: int, now: datetime,
 
 def next_working_instant(now: datetime, policy: ReminderPolicy | None = None) -> datetime:
     """Return the ping hour of the next working day after now's local day (what snooze means)."""
-    policy = policy or _policy
+    policy = policy or DEFAULT_POLICY
     return policy.instant(add_working_days(local_date(now, policy.tz), 1, policy.calendar))
 
 
 __all__ = ["DUE_DAY", "PlanResult", "ReminderPolicy", "Slot", "current_policy", "fixed_slots", "instant_of",
            "next_working_instant", "overdue_slot", "plan_all", "plan_case", "plan_deadlines", "slots_for", "snooze",
-           "snooze_slot", "use_policy"]
+           "snooze_slot"]

@@ -1,7 +1,7 @@
 """The caseworker's case commands: /ny_sag, /haendelse, /frister, /luk, /sager, and the confirm button.
 
-Each function works inside the caller's unit of work for one registered caseworker and returns the
-messages to send (no channel here). A caseworker reaches only their own and their team's cases
+Each function works inside the turn's unit of work for one registered caseworker and returns the
+replies to render (no channel here). A caseworker reaches only their own and their team's cases
 (reminders.access); a reference that looks like a CPR number or a name is refused with a reason and
 never repeated back. Nothing of what the caseworker wrote is stored: only cases, event kinds and days.
 """
@@ -13,9 +13,8 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.i18n import days, long_date
-from dialogs.caseworker.texts import say
-from dialogs.turn import Button, Outgoing
+from dialogs.caseworker.texts import DOMAIN
+from dialogs.turn import Bilingual, Button, Count, Param, Reply
 from nlu import fold
 from reminders import (CaseRecord, CaseworkerRecord, DuplicateCase, EventKind, Labels, Refusal, RefusedReference,
                        Recorded, Rule, Status, StoredDeadline, UnknownCase, add_case, case_events, check_reference,
@@ -24,6 +23,7 @@ from reminders import record_event as record_and_refresh
 from reminders.access import visible_case, visible_cases, visible_deadlines
 from reminders.closing import close_case, reopen_case
 from reminders.dates import parse_day
+from reminders.planner import ReminderPolicy
 
 CONFIRM = "cw:ev:"
 CANCEL = "cw:no"
@@ -37,33 +37,44 @@ class CaseDeps:
     rules: tuple[Rule, ...]
     labels: Labels
     titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # rule id → (da, en)
+    policy: ReminderPolicy | None = None  # the configured reminder plan (None: the default plan)
 
     @classmethod
-    def of(cls, rules: tuple[Rule, ...], labels: Labels) -> CaseDeps:
-        return cls(rules=rules, labels=labels, titles={r.id: (r.title.da, r.title.en) for r in rules})
+    def of(cls, rules: tuple[Rule, ...], labels: Labels, policy: ReminderPolicy | None = None) -> CaseDeps:
+        return cls(rules=rules, labels=labels, titles={r.id: (r.title.da, r.title.en) for r in rules}, policy=policy)
 
-    def title(self, rule_id: str, lang: str) -> str:
+    def title(self, rule_id: str) -> Bilingual:
         da, en = self.titles.get(rule_id, (rule_id, rule_id))
-        return en if lang == "en" else da
+        return Bilingual(da, en)
+
+    def kind(self, kind: EventKind) -> Bilingual:
+        """An event kind's label in both languages."""
+        return Bilingual(self.labels.kind(kind, "da"), self.labels.kind(kind, "en"))
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
     """What a command answers, and the case it was about (remembered as the conversation's last case)."""
 
-    messages: tuple[Outgoing, ...]
+    reply: Reply
     case: str | None = None
 
 
-def one(key: str, text: str, case: str | None = None, buttons: tuple[Button, ...] = ()) -> Result:
-    """Return a one-message result."""
-    return Result((Outgoing(key=key, text=text, buttons=buttons),), case)
+def say(key: str, glue: str = "\n\n", parts: tuple[Reply, ...] = (), buttons: tuple[Button, ...] = (),
+        **params: Param) -> Reply:
+    """A reply of the caseworker domain."""
+    return Reply(key, dict(params), buttons=buttons, parts=parts, domain=DOMAIN, glue=glue)
 
 
-def refusal(exc: RefusedReference, lang: str) -> Result:
+def one(key: str, remember: str | None = None, buttons: tuple[Button, ...] = (), **params: Param) -> Result:
+    """Return a one-message result (`remember`: the case it was about)."""
+    return Result(Reply(key, dict(params), buttons=buttons, domain=DOMAIN), remember)
+
+
+def refusal(exc: RefusedReference) -> Result:
     """Say why a reference was refused, never repeating it."""
     key = {Refusal.CPR: "refused_cpr", Refusal.NAME: "refused_name"}.get(exc.reason, "refused_format")
-    return one(key, say(lang, key))
+    return one(key)
 
 
 def kind_names() -> str:
@@ -100,154 +111,152 @@ def read_confirm(payload: str) -> tuple[str, EventKind, date] | None:
     return parts[0], KINDS[int(parts[1])], day
 
 
-async def new_case(session: AsyncSession, who: CaseworkerRecord, args: list[str], lang: str,
-                   now: datetime) -> Result:
+async def new_case(session: AsyncSession, who: CaseworkerRecord, args: list[str], now: datetime) -> Result:
     """Open a case under a pseudonymous reference for the caseworker (/ny_sag REF)."""
     if len(args) != 1:
-        return one("usage_ny_sag", say(lang, "usage_ny_sag"))
+        return one("usage_ny_sag")
     try:
         case = await add_case(session, args[0], now, caseworker_id=who.id)
     except RefusedReference as exc:
-        return refusal(exc, lang)
+        return refusal(exc)
     except DuplicateCase:
-        reference = check_reference(args[0])
-        return one("case_exists", say(lang, "case_exists", case=reference))
-    return one("case_created", say(lang, "case_created", case=case.reference), case.reference)
+        return one("case_exists", case=check_reference(args[0]))
+    return one("case_created", case.reference, case=case.reference)
 
 
-async def record_event(session: AsyncSession, who: CaseworkerRecord, args: list[str], lang: str, now: datetime,
-                       today: date, deps: CaseDeps) -> Result:
+async def record_event(session: AsyncSession, who: CaseworkerRecord, args: list[str], now: datetime, today: date,
+                       deps: CaseDeps) -> Result:
     """Record an event in a visible case and recompute its deadlines (/haendelse REF KIND [DATE])."""
     if len(args) < 2:
-        return one("usage_haendelse", say(lang, "usage_haendelse", kinds=kind_names()))
+        return one("usage_haendelse", kinds=kind_names())
     kind = parse_kind(args[1])
     if kind is None:
-        return one("unknown_kind", say(lang, "unknown_kind", kinds=kind_names()))
+        return one("unknown_kind", kinds=kind_names())
     day = today if len(args) == 2 else parse_day(" ".join(args[2:]), today)
     if day is None:
-        return one("bad_date", say(lang, "bad_date"))
-    return await record(session, who, args[0], kind, day, lang, now, today, deps)
+        return one("bad_date")
+    return await record(session, who, args[0], kind, day, now, today, deps)
 
 
-async def record(session: AsyncSession, who: CaseworkerRecord, reference: str, kind: EventKind, day: date, lang: str,
+async def record(session: AsyncSession, who: CaseworkerRecord, reference: str, kind: EventKind, day: date,
                  now: datetime, today: date, deps: CaseDeps) -> Result:
     """Record one event (from a command or a confirmed proposal) and list the case's open deadlines."""
     if day > today:
-        return one("future_date", say(lang, "future_date"))
-    found = await _visible(session, who, reference, lang)
+        return one("future_date")
+    found = await _visible(session, who, reference)
     if isinstance(found, Result):
         return found
     if found.closed_at is not None:
-        return one("case_is_closed", say(lang, "case_is_closed", case=found.reference), found.reference)
-    outcome = ""
+        return one("case_is_closed", found.reference, case=found.reference)
+    outcome: tuple[Reply, ...] = ()
     if not any(event.kind is kind and event.on == day for event in await case_events(session, found)):
         # The same kind on the same day twice is a double press (or a repeat), not a second event.
-        outcome = _what_it_met(await record_and_refresh(session, found, kind, day, now, deps.rules, today), lang, deps)
+        met = await record_and_refresh(session, found, kind, day, now, deps.rules, today, deps.policy)
+        outcome = _what_it_met(met, deps)
     else:
-        await refresh_deadlines(session, found, deps.rules, today, now)
-    recorded = say(lang, "event_recorded", case=found.reference, kind=deps.labels.kind(kind, lang),
-                   date=long_date(day, lang))
-    listing = await _deadline_text(session, who, found.reference, lang, today, deps)
-    return one("event_recorded", recorded + outcome + "\n\n" + listing, found.reference)
+        await refresh_deadlines(session, found, deps.rules, today, now, deps.policy)
+    listing = await _deadline_listing(session, who, found.reference, today, deps)
+    recorded = say("event_recorded", parts=outcome + (listing,), case=found.reference, kind=deps.kind(kind), date=day)
+    return Result(recorded, found.reference)
 
 
-def _what_it_met(recorded: Recorded, lang: str, deps: CaseDeps) -> str:
+def _what_it_met(recorded: Recorded, deps: CaseDeps) -> tuple[Reply, ...]:
     """The deadline the event met, or that it met none (and from when the waiting one can be met)."""
-    lines = [say(lang, "event_meets", title=d.rule.title.get(lang)) for d in recorded.closed
-             if d.state is Status.MET]
+    lines = [say("event_meets", " ", title=d.rule.title) for d in recorded.closed if d.state is Status.MET]
     if recorded.met_nothing:
-        lines.append(say(lang, "event_meets_nothing"))
-        lines += [say(lang, "event_not_yet", title=d.rule.title.get(lang), due=long_date(d.due, lang),
-                      opens=long_date(d.opens, lang), kind=deps.labels.kind(recorded.event.kind, lang))
+        lines.append(say("event_meets_nothing", " "))
+        lines += [say("event_not_yet", " ", title=d.rule.title, due=d.due, opens=d.opens,
+                      kind=deps.kind(recorded.event.kind))
                   for d in recorded.not_yet if d.opens is not None]
-    return "".join(" " + line for line in lines)
+    return tuple(lines)
 
 
-async def show_deadlines(session: AsyncSession, who: CaseworkerRecord, args: list[str], lang: str, today: date,
+async def show_deadlines(session: AsyncSession, who: CaseworkerRecord, args: list[str], today: date,
                          deps: CaseDeps) -> Result:
     """List the open deadlines of the caseworker's and their team's cases, or of one case (/frister [REF])."""
     reference = args[0] if args else None
     if reference is not None:
-        found = await _visible(session, who, reference, lang)
+        found = await _visible(session, who, reference)
         if isinstance(found, Result):
             return found
         reference = found.reference
-    return one("deadlines", await _deadline_text(session, who, reference, lang, today, deps), reference)
+    return Result(await _deadline_listing(session, who, reference, today, deps), reference)
 
 
-async def close(session: AsyncSession, who: CaseworkerRecord, args: list[str], lang: str, now: datetime) -> Result:
+async def close(session: AsyncSession, who: CaseworkerRecord, args: list[str], now: datetime,
+                deps: CaseDeps) -> Result:
     """Close a visible case: its deadlines stop reminding (/luk REF)."""
     if len(args) != 1:
-        return one("usage_luk", say(lang, "usage_luk"))
-    found = await _visible(session, who, args[0], lang)
+        return one("usage_luk")
+    found = await _visible(session, who, args[0])
     if isinstance(found, Result):
         return found
-    if not await close_case(session, found, now):
-        return one("case_already_closed", say(lang, "case_already_closed", case=found.reference))
-    return one("case_closed", say(lang, "case_closed", case=found.reference))
+    if not await close_case(session, found, now, deps.policy):
+        return one("case_already_closed", case=found.reference)
+    return one("case_closed", case=found.reference)
 
 
-async def reopen(session: AsyncSession, who: CaseworkerRecord, args: list[str], lang: str, now: datetime, today: date,
+async def reopen(session: AsyncSession, who: CaseworkerRecord, args: list[str], now: datetime, today: date,
                  deps: CaseDeps) -> Result:
     """Reopen a visible closed case with its history; list its open deadlines (/genaabn REF)."""
     if len(args) != 1:
-        return one("usage_genaabn", say(lang, "usage_genaabn"))
-    found = await _visible(session, who, args[0], lang)
+        return one("usage_genaabn")
+    found = await _visible(session, who, args[0])
     if isinstance(found, Result):
         return found
-    if not await reopen_case(session, found, deps.rules, today, now):
-        return one("case_not_closed", say(lang, "case_not_closed", case=found.reference), found.reference)
-    listing = await _deadline_text(session, who, found.reference, lang, today, deps)
-    return one("case_reopened", say(lang, "case_reopened", case=found.reference) + "\n\n" + listing, found.reference)
+    if not await reopen_case(session, found, deps.rules, today, now, deps.policy):
+        return one("case_not_closed", found.reference, case=found.reference)
+    listing = await _deadline_listing(session, who, found.reference, today, deps)
+    return Result(say("case_reopened", parts=(listing,), case=found.reference), found.reference)
 
 
-async def list_cases(session: AsyncSession, who: CaseworkerRecord, lang: str, today: date) -> Result:
+async def list_cases(session: AsyncSession, who: CaseworkerRecord, today: date) -> Result:
     """List the open cases the caseworker sees, each with its number of open deadlines (/sager)."""
     cases = await visible_cases(session, who)
     if not cases:
-        return one("cases_none", say(lang, "cases_none"))
+        return one("cases_none")
     counts: dict[str, int] = {case.reference: 0 for case in cases}
     for deadline in await visible_deadlines(session, who):
         if deadline.status(today) in (Status.OPEN, Status.OVERDUE):
             counts[deadline.case] = counts.get(deadline.case, 0) + 1
-    lines = [say(lang, "cases_header")]
-    lines += [say(lang, "cases_line", case=reference, count=str(count)) for reference, count in counts.items()]
-    return one("cases", "\n".join(lines))
+    lines = tuple(say("cases_line", "\n", case=reference, count=count) for reference, count in counts.items())
+    return Result(say("cases_header", parts=lines))
 
 
-async def _visible(session: AsyncSession, who: CaseworkerRecord, reference: str, lang: str) -> CaseRecord | Result:
+async def _visible(session: AsyncSession, who: CaseworkerRecord, reference: str) -> CaseRecord | Result:
     """Return the visible case, or the message that says why not."""
     try:
         return await visible_case(session, who, reference)
     except RefusedReference as exc:
-        return refusal(exc, lang)
+        return refusal(exc)
     except UnknownCase:
-        normalised = check_reference(reference)
-        return one("case_unknown", say(lang, "case_unknown", case=normalised))
+        return one("case_unknown", case=check_reference(reference))
 
 
-async def _deadline_text(session: AsyncSession, who: CaseworkerRecord, reference: str | None, lang: str, today: date,
-                         deps: CaseDeps) -> str:
-    """Render the open and overdue deadlines (of one case or of all visible ones)."""
+async def _deadline_listing(session: AsyncSession, who: CaseworkerRecord, reference: str | None, today: date,
+                            deps: CaseDeps) -> Reply:
+    """The open and overdue deadlines (of one case or of all visible ones)."""
     rows = [d for d in await visible_deadlines(session, who, reference)
             if not d.informational and d.status(today) in (Status.OPEN, Status.OVERDUE)]
     if not rows:
-        return say(lang, "deadlines_none")
-    return "\n\n".join([say(lang, "deadlines_header")] + [_line(d, lang, today, deps) for d in rows])
+        return say("deadlines_none")
+    return say("deadlines_header", parts=tuple(deadline_line(d, today, deps) for d in rows))
 
 
-def _line(deadline: StoredDeadline, lang: str, today: date, deps: CaseDeps) -> str:
-    left = (deadline.due - today).days
+def standing(due: date, today: date) -> Reply:
+    """Where a deadline stands: "om 9 dage", "i dag", "overskredet med 3 dage"."""
+    left = (due - today).days
     if left > 0:
-        standing = say(lang, "standing_in", days=days(left, lang))
-    elif left == 0:
-        standing = say(lang, "standing_today")
-    else:
-        standing = say(lang, "standing_overdue", days=days(-left, lang))
-    line = say(lang, "deadline_line", case=deadline.case, title=deps.title(deadline.rule_id, lang),
-               due=long_date(deadline.due, lang), standing=standing)
+        return say("standing_in", days=Count(left))
+    if left == 0:
+        return say("standing_today")
+    return say("standing_overdue", days=Count(-left))
+
+
+def deadline_line(deadline: StoredDeadline, today: date, deps: CaseDeps) -> Reply:
+    """One deadline: its case, title, due day and where it stands (and from when it can be met)."""
     rule = next((r for r in deps.rules if r.id == deadline.rule_id), None)
     opens = rule.opens(deadline.due) if rule is not None else None
-    if opens is not None and opens > today:
-        line += " · " + say(lang, "deadline_opens", date=long_date(opens, lang))
-    return line
+    parts = (say("deadline_opens", " · ", date=opens),) if opens is not None and opens > today else ()
+    return say("deadline_line", parts=parts, case=deadline.case, title=deps.title(deadline.rule_id),
+               due=deadline.due, standing=standing(deadline.due, today))

@@ -1,55 +1,67 @@
-"""The caseworker side of the chat: registration, case commands, sentences about cases, team chats.
+"""The caseworker side of the engine: registration, case commands and sentences, reminder buttons, team chats.
 
-`StaffDesk.handle(StaffMessage)` answers a registered caseworker's private message, a `/start CODE`
-invite, or a message in a registered team chat, and returns None for everything else, so the
-citizen assistant answers exactly as before (a citizen learns nothing of the staff features). No
-channel here: the Telegram handlers in bot/telegram_staff.py are thin. Stores no message text:
-only caseworker registrations, cases, event kinds and days (and, in memory, each caseworker's last
-case for a few hours, so "udskrevet færdigbehandlet 3/11" can refer to it).
+`CaseworkerDesk.respond(turn)` is the engine's handler for every turn that is not a citizen's
+question: a registered caseworker's private message, a `/start CODE` invite, a reminder's or a
+proposal's button, a message in a team chat or another group. It returns the replies, or None when
+the citizen assistant should answer instead (a caseworker's /glem or /kontakt, or a sentence that is
+neither about a case, a rule nor a provider): a citizen learns nothing of the caseworker features.
+Handlers read and write in the turn's unit of work. Stores no message text: only caseworker
+registrations, cases, event kinds and days (and, in memory, each caseworker's last case for a few
+hours, so "udskrevet færdigbehandlet 3/11" can refer to it).
 
 Provider questions are answered by a `ProviderAnswers` (dialogs/providers/desk.py, wired in bot/).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
-import time
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from dialogs.caseworker.cases import (CANCEL, CONFIRM, KINDS, CaseDeps, Result, close, confirm_payload, list_cases,
-                                 new_case, one, read_confirm, record, record_event, refusal, reopen, show_deadlines)
-from dialogs.i18n import long_date
-from dialogs.caseworker.texts import say
-from dialogs.turn import Button, Response
+                                      new_case, one, read_confirm, record, record_event, refusal, reopen, say,
+                                      show_deadlines)
+from dialogs.caseworker.pings import pressed_replies
+from dialogs.caseworker.rules import case_answer, topic_answer
+from dialogs.context import Directory, Turn
+from dialogs.turn import Button, Outgoing, Reply, Response, Role
+from nlu.case_language import EVENT_PREFIX, CaseLanguage, CaseSentence, Span
+from nlu.rule_language import DEADLINES, RuleLanguage, RuleQuestion
 from privacy import find_cpr
-from nlu.case_language import EVENT_PREFIX, CaseLanguage, Span
 from reminders import COPENHAGEN, CaseworkerRecord, EventKind, RefusedReference, check_reference, local_date
-from reminders.access import (AlreadyRegistered, InvalidCode, WrongTeam, caseworker_by_telegram, redeem_invite,
-                              register_team_chat, team_of_chat, toggle_team_digest, visible_case)
+from reminders.access import (AlreadyRegistered, InvalidCode, WrongTeam, redeem_invite, register_team_chat,
+                              toggle_team_digest, visible_case)
 from reminders.dates import find_day
 from reminders.errors import UnknownCase
+from reminders.planner import ReminderPolicy
+from reminders.presses import Action, press
 
 log = logging.getLogger(__name__)
 
 TEAM_COMMANDS = ("team", "hold")
 # The route of the warning to a team chat whose message held a CPR number: the channel deletes the message.
-TEAM_CPR_ROUTE = "staff.team.cpr"
+TEAM_CPR_ROUTE = "caseworker.team.cpr"
 TEAM_DIGEST = "frister_team"
 CASE_COMMANDS = ("ny_sag", "haendelse", "frister", "luk", "genaabn", "sager")
 HELP_COMMANDS = ("hjaelp", "hjælp", "help")
 LANGUAGE_COMMANDS = ("sprog", "language")
 OFFERS = "tilbud"
 MAX_KIND_CHOICES = 3
-NOT_STAFF_CACHE_SIZE = 50_000
 # Below this confidence in "none", a sentence naming a case is offered the likeliest event kinds.
 UNSURE_NONE = 0.5
+# In a team chat a rule question not addressed to the bot is answered only above this confidence.
+TEAM_SURE = 0.5
+# A sentence naming a case is read as a question (not a report of an event) when it asks.
+QUESTION = re.compile(r"\?\s*$|^\s*(?:hvornår|hvornaar|hvad|hvilke|hvilken|hvor|hvem|hvordan|hvorfor|er|skal|kan|har|"
+                      r"må|mangler|når|naar|when|what|which|is|are|has|have|how|do|does|can|should|must)\b",
+                      re.IGNORECASE)
+REMINDER_BUTTON = re.compile(r"^rem:(done|snooze|case):(\d{1,18})$")
+# Button payloads of the caseworker side: never handed to the citizen assistant, whoever pressed them.
+PAYLOADS = ("rem:", "cw:")
 
 
 class ProviderAnswers(Protocol):
@@ -64,345 +76,385 @@ class ProviderAnswers(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class StaffMessage:
-    """One message (or button payload) as a channel hands it to the staff desk.
-
-    Args:
-        user_id: the sender's account id in the channel (a caseworker's registration key).
-        chat_id: the chat it was written in (a group's id for team chats).
-        text: the text, or the button payload when `button` is true.
-        at: when it arrived (timezone-aware).
-        lang_hint: the language of the sender's app ("da" or "en"), used until a caseworker chooses one.
-        group: written in a group rather than a private chat.
-        addressed: in a group, the bot was mentioned or replied to.
-        button: the text is a button payload.
-    """
-
-    user_id: int
-    chat_id: int
-    text: str
-    at: datetime
-    lang_hint: str = "da"
-    group: bool = False
-    addressed: bool = False
-    button: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class _Who:
-    """The registered caseworker writing (read once per turn)."""
+    """The registered caseworker writing."""
 
     id: int
     lang: str
 
 
-class StaffDesk:
-    """The caseworker and team-chat features, behind one entry point.
+def caseworker_payload(text: str) -> bool:
+    """Tell whether a button payload belongs to the caseworker side (a reminder's or a proposal's button)."""
+    return text.startswith(PAYLOADS)
+
+
+class CaseworkerDesk:
+    """The caseworker and team-chat features, as the engine's handler for those turns.
 
     Args:
-        sessions: the database's session factory (one unit of work per turn).
-        language: reads caseworkers' sentences (nlu.case_language).
+        directory: who wrote (told when a caseworker registers, so they are recognised at once).
+        language: reads caseworkers' sentences (nlu.case_language); a callable, so the model is loaded on
+            the first caseworker sentence, not at start-up.
+        questions: reads caseworkers' questions about the rules (nlu.rule_language), loaded likewise;
+            None: no rule questions are answered.
         deps: deadline rules and labels.
+        policy: the reminder plan (ping hour and time zone for "Udsæt").
         providers: answers provider questions; None until the provider desk is wired.
         tz: the municipality's time zone. Defaults to Europe/Copenhagen.
         last_case_ttl: how long a caseworker's last case is remembered (in memory). Defaults to 8 hours.
-        not_staff_ttl: how long "this Telegram user is not a caseworker" is remembered (in memory), so a
-            citizen's messages do not each cost a database query. A caseworker registered through another
-            process is recognised here after at most this long; one registered here, at once.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], language: CaseLanguage, deps: CaseDeps,
-                 providers: ProviderAnswers | None = None, tz: ZoneInfo = COPENHAGEN,
+    def __init__(self, directory: Directory, language: Callable[[], CaseLanguage], deps: CaseDeps,
+                 policy: ReminderPolicy, providers: ProviderAnswers | None = None, tz: ZoneInfo = COPENHAGEN,
                  last_case_ttl: timedelta = timedelta(hours=8),
-                 not_staff_ttl: timedelta = timedelta(seconds=60)) -> None:
-        self._sessions = sessions
+                 questions: Callable[[], RuleLanguage] | None = None) -> None:
+        self._directory = directory
         self._language = language
+        self._questions = questions
         self._deps = deps
+        self._policy = policy
         self._providers = providers
         self._tz = tz
         self._ttl = last_case_ttl
         self._last_case: dict[int, tuple[str, datetime]] = {}
-        # Keyed by a salted hash, not the Telegram id: the cache never holds a citizen's id.
-        self._not_staff: dict[bytes, float] = {}
-        self._not_staff_ttl = not_staff_ttl.total_seconds()
-        self._salt = secrets.token_bytes(16)
 
-    async def handle(self, message: StaffMessage) -> Response | None:
-        """Answer a staff message; None when it is not one (the citizen assistant then answers)."""
-        started = time.perf_counter()
-        if message.group:
-            response = await self._group(message)
-        elif message.button:
-            response = await self._press(message)
-        else:
-            response = await self._private(message)
-        if response is not None:
-            log.info("staff turn route=%s ms=%.1f", response.route, (time.perf_counter() - started) * 1000)
-        return response
+    @property
+    def providers(self) -> ProviderAnswers | None:
+        return self._providers
 
-    async def is_team_chat(self, chat_id: int) -> bool:
-        """Tell whether a chat is a registered team chat."""
-        async with self._sessions() as session:
-            return await team_of_chat(session, chat_id) is not None
+    def lang(self, turn: Turn) -> str:
+        """The language to answer in: a caseworker's choice, else their app's."""
+        sender = turn.incoming.sender
+        hint = sender.app_lang if sender is not None and sender.app_lang in ("da", "en") else "da"
+        if turn.identity.role is Role.CASEWORKER and turn.identity.lang:
+            return turn.identity.lang
+        return hint or "da"
+
+    async def respond(self, turn: Turn) -> list[Reply | Outgoing] | None:
+        """Answer a turn of the caseworker side; None when the citizen assistant should answer it."""
+        role = turn.identity.role
+        if turn.incoming.button and turn.text.startswith("rem:"):
+            return await self._reminder(turn)
+        if role in (Role.TEAM, Role.GROUP):
+            return await self._group(turn)
+        command, args = _command(turn.text)
+        if command == "start" and args and not turn.incoming.button:
+            return await self._register(turn, args[0])
+        if role is not Role.CASEWORKER:
+            if turn.incoming.button and caseworker_payload(turn.text):
+                return self._done(turn, "caseworker.stale", [say("stale_button")])
+            return None
+        # A local tool's operator may ask as a caseworker without naming one: no cases then.
+        who = _Who(turn.identity.caseworker_id, turn.lang) if turn.identity.caseworker_id is not None else None
+        if turn.incoming.button:
+            if who is None:
+                return self._done(turn, "caseworker.stale", [say("stale_button")])
+            return await self._press(turn, who)
+        today = local_date(turn.incoming.at, self._tz)
+        if command in ("start", *HELP_COMMANDS):
+            replies = [say("help")] if command != "start" else [say("welcome_back", parts=(say("help"),))]
+            return self._done(turn, f"caseworker.{command}", replies)
+        if command in LANGUAGE_COMMANDS:
+            return await self._set_language(turn, who, args)
+        if command == OFFERS:
+            return await self._offers(turn, " ".join(args), "caseworker.tilbud")
+        if command in CASE_COMMANDS:
+            if who is None:
+                return self._done(turn, "caseworker.unregistered", [say("case_needs_registration")])
+            result = await self._case_command(turn, who, command, args, today)
+            self._remember(who, result, turn.incoming.at)
+            return self._done(turn, f"caseworker.{command}", [result.reply])
+        if command is not None:
+            return None  # /glem, /kontakt ...: the citizen assistant's commands work for caseworkers too
+        return await self._sentence(turn, who, today)
 
     # --- private chats -------------------------------------------------------------------------
 
-    async def _private(self, message: StaffMessage) -> Response | None:
-        command, args = _command(message.text)
-        if command == "start" and args:
-            return await self._register(message, args[0])
-        who = await self._who(message.user_id)
-        if who is None:
-            return None
-        lang = who.lang
-        today = local_date(message.at, self._tz)
-        if command in ("start", *HELP_COMMANDS):
-            key = "welcome_back" if command == "start" else "help"
-            text = say(lang, key) if key == "help" else say(lang, key) + "\n\n" + say(lang, "help")
-            return _response((one(key, text),), lang, f"staff.{command}")
-        if command in LANGUAGE_COMMANDS:
-            return await self._set_language(who, args, message.at)
-        if command == OFFERS:
-            return await self._offers(" ".join(args), lang, message.at, "staff.tilbud")
-        if command in CASE_COMMANDS:
-            result = await self._case_command(who, command, args, message.at, today)
-            self._remember(who, result, message.at)
-            return _response((result,), lang, f"staff.{command}")
-        if command is not None:
-            return None  # /glem, /kontakt ...: the citizen assistant's commands work for caseworkers too
-        return await self._sentence(who, message.text, message.at, today)
-
-    async def _register(self, message: StaffMessage, code: str) -> Response:
+    async def _register(self, turn: Turn, code: str) -> list[Reply | Outgoing]:
         """Redeem an invite code (/start CODE); an invalid one gets one line and nothing is stored."""
-        lang = message.lang_hint
-        async with self._sessions.begin() as session:
+        sender = turn.incoming.sender
+        account = sender.account if sender is not None and sender.channel == "telegram" else None
+        lang = self.lang(turn)
+        key = "code_invalid"
+        if account is not None:
             try:
-                caseworker = await redeem_invite(session, code, message.user_id, message.at)
-            except InvalidCode:
-                caseworker = None
-                key = "code_invalid"
-            except AlreadyRegistered:
-                caseworker = None
-                key = "already_other"
-            if caseworker is not None:
+                caseworker = await redeem_invite(turn.db, code, account, turn.incoming.at)
                 caseworker.language = lang
                 key = "welcome"
-                self._not_staff.pop(self._user_key(message.user_id), None)
-        log.info("staff registration outcome=%s", key)
-        return _response((one(key, say(lang, key)),), lang, f"staff.register.{key}")
+            except InvalidCode:
+                key = "code_invalid"
+            except AlreadyRegistered:
+                key = "already_other"
+            if key == "welcome" and sender is not None:
+                self._directory.changed(sender)
+        log.info("caseworker registration outcome=%s", key)
+        turn.lang = lang
+        return self._done(turn, f"caseworker.register.{key}", [say(key)])
 
-    async def _set_language(self, who: _Who, args: list[str], at: datetime) -> Response:
+    async def _set_language(self, turn: Turn, who: _Who | None, args: list[str]) -> list[Reply | Outgoing]:
         chosen = args[0].lower() if args else ""
         if chosen not in ("da", "en"):
-            return _response((one("usage_language", say(who.lang, "usage_language")),), who.lang, "staff.sprog")
-        async with self._sessions.begin() as session:
-            record = await session.get(CaseworkerRecord, who.id)
-            if record is not None:
-                record.language = chosen
-        return _response((one("language_set", say(chosen, "language_set")),), chosen, "staff.sprog")
+            return self._done(turn, "caseworker.sprog", [say("usage_language")])
+        record = await turn.db.get(CaseworkerRecord, who.id) if who is not None else None
+        if record is not None:
+            record.language = chosen
+        turn.lang = chosen
+        return self._done(turn, "caseworker.sprog", [say("language_set")])
 
-    async def _case_command(self, who: _Who, command: str, args: list[str], at: datetime, today: date) -> Result:
-        lang = who.lang
-        async with self._sessions.begin() as session:
-            record = await self._record(session, who)
-            if command == "ny_sag":
-                return await new_case(session, record, args, lang, at)
-            if command == "haendelse":
-                return await record_event(session, record, args, lang, at, today, self._deps)
-            if command == "frister":
-                return await show_deadlines(session, record, args, lang, today, self._deps)
-            if command == "luk":
-                return await close(session, record, args, lang, at)
-            if command == "genaabn":
-                return await reopen(session, record, args, lang, at, today, self._deps)
-            return await list_cases(session, record, lang, today)
+    async def _case_command(self, turn: Turn, who: _Who, command: str, args: list[str], today: date) -> Result:
+        session, at = turn.db, turn.incoming.at
+        worker = await self._record(turn, who)
+        if command == "ny_sag":
+            return await new_case(session, worker, args, at)
+        if command == "haendelse":
+            return await record_event(session, worker, args, at, today, self._deps)
+        if command == "frister":
+            return await show_deadlines(session, worker, args, today, self._deps)
+        if command == "luk":
+            return await close(session, worker, args, at, self._deps)
+        if command == "genaabn":
+            return await reopen(session, worker, args, at, today, self._deps)
+        return await list_cases(session, worker, today)
 
-    async def _sentence(self, who: _Who, text: str, at: datetime, today: date) -> Response | None:
+    async def _sentence(self, turn: Turn, who: _Who | None, today: date) -> list[Reply | Outgoing] | None:
         """Read a sentence about a case into a proposal; a provider question goes to the provider desk."""
-        lang = who.lang
+        text, at = turn.text, turn.incoming.at
         if find_cpr(text):
-            return _response((one("cpr_in_text", say(lang, "cpr_in_text")),), lang, "staff.cpr")
+            return self._done(turn, "caseworker.cpr", [say("cpr_in_text")])
         found = find_day(text, today)
-        sentence = self._language.read(text, [Span(found.start, found.end)] if found else [])
+        cut = [Span(found.start, found.end)] if found else []
+        question = self._questions().read(text, cut) if self._questions is not None else None
+        if who is None or question is not None and question.reference is None and question.topic is not None:
+            if question is not None and question.reference is None and question.topic is not None:
+                answered = await self._answer_question(turn, who, question, today)
+                if answered is not None:
+                    return answered
+            if who is None:
+                if self._providers is not None:
+                    answer = await self._providers.answer(text, turn.lang, now=at)
+                    if answer is not None:
+                        return self._provider_answer(turn, answer)
+                return None
+        sentence = self._language().read(text, cut)
         day = found.day if found else today
+        if sentence.reference is not None and question is not None and self._asks(text, question, sentence):
+            return await self._answer_question(turn, who, question, today)
         if sentence.reference is None:
             if self._providers is not None:
-                answer = await self._providers.answer(text, lang, now=at)
+                answer = await self._providers.answer(text, turn.lang, now=at)
                 if answer is not None:
-                    return answer
+                    return self._provider_answer(turn, answer)
             if sentence.kind is None:
                 return None  # not about a case: the citizen assistant's FAQ answers caseworkers too
             reference = self._recall(who, at)
             if reference is None:
-                return _response((one("which_case", say(lang, "which_case")),), lang, "staff.which_case")
+                return self._done(turn, "caseworker.which_case", [say("which_case")])
         else:
             reference = sentence.reference
         try:
             reference = check_reference(reference)
         except RefusedReference as exc:
-            return _response((refusal(exc, lang),), lang, "staff.refused")
+            return self._done(turn, "caseworker.refused", [refusal(exc).reply])
         if day > today:
-            return _response((one("future_date", say(lang, "future_date")),), lang, "staff.future")
-        async with self._sessions() as session:
-            try:
-                case = await visible_case(session, await self._record(session, who), reference)
-            except UnknownCase:
-                return _response((one("case_unknown", say(lang, "case_unknown", case=reference)),), lang,
-                                 "staff.unknown")
-            closed = case.closed_at is not None
+            return self._done(turn, "caseworker.future", [say("future_date")])
+        try:
+            case = await visible_case(turn.db, await self._record(turn, who), reference)
+        except UnknownCase:
+            return self._done(turn, "caseworker.unknown", [say("case_unknown", case=reference)])
         self._last_case[who.id] = (reference, at + self._ttl)
-        if closed:
-            return _response((one("case_is_closed", say(lang, "case_is_closed", case=reference)),), lang,
-                             "staff.closed")
-        cancel = Button(say(lang, "button_cancel"), CANCEL)
+        if case.closed_at is not None:
+            return self._done(turn, "caseworker.closed", [say("case_is_closed", case=reference)])
+        cancel = Button("button_cancel", CANCEL)
         if sentence.kind is not None:
             kind = EventKind(sentence.kind)
-            text_out = say(lang, "proposal", case=reference, kind=self._deps.labels.kind(kind, lang),
-                           date=long_date(day, lang))
-            buttons = (Button(say(lang, "button_confirm"), confirm_payload(reference, kind, day)), cancel)
-            return _response((one("proposal", text_out, reference, buttons),), lang, "staff.proposal")
+            buttons = (Button("button_confirm", confirm_payload(reference, kind, day)), cancel)
+            return self._done(turn, "caseworker.proposal", [say("proposal", buttons=buttons, case=reference,
+                                                                 kind=self._deps.kind(kind), date=day)])
         choices = [EventKind(name.removeprefix(EVENT_PREFIX)) for name, _ in sentence.ranking
                    if name.startswith(EVENT_PREFIX)][:MAX_KIND_CHOICES]
         unsure = sentence.ranking[0][0].startswith(EVENT_PREFIX) or sentence.confidence < UNSURE_NONE
         if choices and unsure:
-            options = tuple(Button(self._deps.labels.kind(k, lang), confirm_payload(reference, k, day))
+            options = tuple(Button(self._deps.labels.kind(k, turn.lang), confirm_payload(reference, k, day))
                             for k in choices) + (cancel,)
-            text_out = say(lang, "which_kind", case=reference, date=long_date(day, lang))
-            return _response((one("which_kind", text_out, reference, options),), lang, "staff.which_kind")
-        result = await self._case_command(who, "frister", [reference], at, today)
-        return _response((result,), lang, "staff.frister")
+            return self._done(turn, "caseworker.which_kind",
+                              [say("which_kind", buttons=options, case=reference, date=day)])
+        result = await self._case_command(turn, who, "frister", [reference], today)
+        return self._done(turn, "caseworker.frister", [result.reply])
 
-    async def _press(self, message: StaffMessage) -> Response | None:
+    @staticmethod
+    def _asks(text: str, question: RuleQuestion, sentence: CaseSentence) -> bool:
+        """A sentence naming a case asks about a rule when the question reader has a topic and the sentence
+        asks (a question mark, a question word) or names no event."""
+        return question.topic is not None and (sentence.kind is None or QUESTION.search(text) is not None)
+
+    async def _answer_question(self, turn: Turn, who: _Who | None, question: RuleQuestion,
+                               today: date) -> list[Reply | Outgoing] | None:
+        """Answer a question about a rule or the standard, or about one case's deadlines."""
+        topic = question.topic or ""
+        turn.parse = replace(turn.parse, intent=topic, confidence=question.confidence)
+        if question.reference is not None or topic == DEADLINES:
+            if who is None:
+                return self._done(turn, "caseworker.unregistered", [say("case_needs_registration")])
+            worker = await self._record(turn, who)
+            if question.reference is None:
+                result = await show_deadlines(turn.db, worker, [], today, self._deps)
+            else:
+                result = await case_answer(turn.db, worker, question.reference, topic, today, self._deps)
+            self._remember(who, result, turn.incoming.at)
+            return self._done(turn, "caseworker.case_question", [result.reply])
+        answer = topic_answer(topic, self._deps, turn.deps.standard)
+        if answer is None:
+            return None
+        return self._done(turn, "caseworker.rule" if topic.startswith("rule/") else "caseworker.standard", [answer])
+
+    async def _press(self, turn: Turn, who: _Who) -> list[Reply | Outgoing]:
         """Act on a button: confirm or cancel a proposal, or a provider-desk payload."""
-        payload = message.text
-        if not payload.startswith(("cw:", f"/{OFFERS}")):
-            return None
-        who = await self._who(message.user_id)
-        if who is None:
-            return None
-        lang = who.lang
+        payload = turn.text
         if payload.startswith(f"/{OFFERS}"):
-            return await self._offers(payload, lang, message.at, "staff.tilbud.button")
+            return await self._offers(turn, payload, "caseworker.tilbud.button")
         if payload == CANCEL:
-            return _response((one("cancelled", say(lang, "cancelled")),), lang, "staff.cancel")
+            return self._done(turn, "caseworker.cancel", [say("cancelled")])
         confirmed = read_confirm(payload) if payload.startswith(CONFIRM) else None
         if confirmed is None:
-            return _response((one("stale_button", say(lang, "stale_button")),), lang, "staff.stale")
+            return self._done(turn, "caseworker.stale", [say("stale_button")])
         reference, kind, day = confirmed
-        today = local_date(message.at, self._tz)
-        async with self._sessions.begin() as session:
-            result = await record(session, await self._record(session, who), reference, kind, day, lang, message.at,
-                                  today, self._deps)
-        self._remember(who, result, message.at)
-        return _response((result,), lang, "staff.confirm")
+        today = local_date(turn.incoming.at, self._tz)
+        result = await record(turn.db, await self._record(turn, who), reference, kind, day, turn.incoming.at,
+                              today, self._deps)
+        self._remember(who, result, turn.incoming.at)
+        return self._done(turn, "caseworker.confirm", [result.reply])
 
-    # --- team chats ----------------------------------------------------------------------------
+    async def _reminder(self, turn: Turn) -> list[Reply | Outgoing]:
+        """A reminder's button: done, snooze or show the case, by the case's caseworker or a colleague."""
+        match = REMINDER_BUTTON.match(turn.text)
+        if match is None:
+            return self._done(turn, "caseworker.stale", [say("stale_button")])
+        action, reminder_id = Action(match.group(1)), int(match.group(2))
+        policy = self._policy
+        now = turn.incoming.at
+        today = local_date(now, policy.tz)
+        pressed = await press(turn.db, action, reminder_id, turn.identity.caseworker_id, list(self._deps.rules),
+                              now, today, policy)
+        log.info("reminder button action=%s reminder=%s outcome=%s", action.value, reminder_id,
+                 pressed.outcome.value)
+        return self._done(turn, f"caseworker.reminder.{pressed.outcome.value}", list(pressed_replies(pressed, today)))
 
-    async def _group(self, message: StaffMessage) -> Response | None:
-        command, args = _command(message.text)
-        if command in TEAM_COMMANDS and not message.button:
-            return await self._register_team(message, args)
-        async with self._sessions() as session:
-            team = await team_of_chat(session, message.chat_id)
-        if team is None:
-            return None  # an unregistered group keeps the citizen channel's behaviour
-        lang = message.lang_hint
-        silent = _response((), lang, "staff.team.silent")
-        if find_cpr(message.text):  # the group's history is kept by Telegram: never read on, never log it
-            return _response((one("team_cpr_warning", say(lang, "team_cpr_warning")),), lang, TEAM_CPR_ROUTE)
-        if message.button:
-            if message.text.startswith(f"/{OFFERS}"):
-                return await self._offers(message.text, lang, message.at, "staff.team.tilbud.button")
+    # --- team chats and other groups -----------------------------------------------------------
+
+    async def _group(self, turn: Turn) -> list[Reply | Outgoing]:
+        command, args = _command(turn.text)
+        button = turn.incoming.button
+        if command in TEAM_COMMANDS and not button:
+            return await self._register_team(turn, args)
+        sender = turn.incoming.sender
+        addressed = sender is not None and sender.addressed
+        if turn.identity.role is Role.GROUP:  # not a team chat: one line, and only when addressed
+            if addressed and not button:
+                return self._done(turn, "caseworker.group.private_only", [Reply("utter_private_only")])
+            return self._done(turn, "caseworker.group.silent", [])
+        silent = self._done(turn, "caseworker.team.silent", [])
+        if find_cpr(turn.incoming.text):  # the group's history is kept by Telegram: never read on, never log it
+            turn.withdraw = True
+            return self._done(turn, TEAM_CPR_ROUTE, [say("team_cpr_warning")])
+        if button:
+            if turn.text.startswith(f"/{OFFERS}"):
+                return await self._offers(turn, turn.text, "caseworker.team.tilbud.button")
             return silent
         if command == OFFERS:
-            return await self._offers(" ".join(args), lang, message.at, "staff.team.tilbud")
+            return await self._offers(turn, " ".join(args), "caseworker.team.tilbud")
         if command in (*HELP_COMMANDS, "start"):
-            return _response((one("team_help", say(lang, "team_help")),), lang, "staff.team.help")
+            return self._done(turn, "caseworker.team.help", [say("team_help")])
         if command == TEAM_DIGEST:
-            return await self._team_digest(message, lang)
+            return await self._team_digest(turn)
         if command in CASE_COMMANDS:
-            return _response((one("team_private_only", say(lang, "team_private_only")),), lang,
-                             "staff.team.private_only")
-        if command is not None or not message.text.strip():
+            return self._done(turn, "caseworker.team.private_only", [say("team_private_only")])
+        if command is not None or not turn.text.strip():
             return silent
+        question = self._questions().read(turn.text) if self._questions is not None else None
+        # Colleagues talk among themselves in a team chat: a rule question is answered when the bot is
+        # addressed, or when the reader is sure.
+        if question is not None and question.topic is not None and (addressed or question.confidence >= TEAM_SURE):
+            if question.reference is not None or question.topic == DEADLINES:
+                return self._done(turn, "caseworker.team.private_only", [say("team_private_only")])
+            topic = topic_answer(question.topic, self._deps, turn.deps.standard)
+            if topic is not None:
+                turn.parse = replace(turn.parse, intent=question.topic, confidence=question.confidence)
+                route = "caseworker.team.rule" if question.topic.startswith("rule/") else "caseworker.team.standard"
+                return self._done(turn, route, [topic])
         if self._providers is not None:
-            answer = await self._providers.answer(message.text, lang, now=message.at)
+            answer = await self._providers.answer(turn.text, turn.lang, now=turn.incoming.at)
             if answer is not None:
-                return answer
-        if message.addressed:
-            return _response((one("team_help", say(lang, "team_help")),), lang, "staff.team.help")
+                return self._provider_answer(turn, answer)
+        if addressed:
+            return self._done(turn, "caseworker.team.help", [say("team_help")])
         return silent
 
-    async def _team_digest(self, message: StaffMessage, lang: str) -> Response:
+    async def _team_digest(self, turn: Turn) -> list[Reply | Outgoing]:
         """Turn the team's daily digest of overdue deadlines on or off (/frister_team), by a caseworker of the team."""
-        who = await self._who(message.user_id)
-        if who is None:
-            return _response((one("team_digest_refused", say(lang, "team_digest_refused")),), lang,
-                             "staff.team.digest.refused")
-        async with self._sessions.begin() as session:
-            setting = await toggle_team_digest(session, message.chat_id, await self._record(session, who))
+        sender = turn.incoming.sender
+        worker_id = turn.identity.caseworker_id
+        worker = await turn.db.get(CaseworkerRecord, worker_id) if worker_id is not None else None
+        setting = None
+        if worker is not None and sender is not None and sender.chat is not None:
+            setting = await toggle_team_digest(turn.db, sender.chat, worker)
         key = {None: "team_digest_refused", True: "team_digest_on", False: "team_digest_off"}[setting]
-        log.info("staff team digest outcome=%s", key)
-        return _response((one(key, say(lang, key)),), lang, f"staff.team.digest.{key}")
+        log.info("caseworker team digest outcome=%s", key)
+        return self._done(turn, f"caseworker.team.digest.{key}", [say(key)])
 
-    async def _register_team(self, message: StaffMessage, args: list[str]) -> Response | None:
+    async def _register_team(self, turn: Turn, args: list[str]) -> list[Reply | Outgoing]:
         """Register the group as a team chat (/team CODE), when a caseworker of that team sends the code."""
-        who = await self._who(message.user_id)
-        if who is None:
-            return None  # not a caseworker: the citizen channel's one line, as for any command in a group
-        lang = who.lang
+        sender = turn.incoming.sender
+        worker_id = turn.identity.caseworker_id
+        worker = await turn.db.get(CaseworkerRecord, worker_id) if worker_id is not None else None
+        if worker is None or sender is None or sender.chat is None:
+            # Not a caseworker: the one line for any command in a group that is not a team chat.
+            if turn.identity.role is Role.GROUP and sender is not None and sender.addressed:
+                return self._done(turn, "caseworker.group.private_only", [Reply("utter_private_only")])
+            return self._done(turn, "caseworker.group.silent", [])
+        turn.lang = "en" if worker.language == "en" else "da"
         if len(args) != 1:
-            return _response((one("usage_team", say(lang, "usage_team")),), lang, "staff.team.usage")
-        params: dict[str, str] = {}
-        async with self._sessions.begin() as session:
-            try:
-                registered = await register_team_chat(session, args[0], message.chat_id,
-                                                       await self._record(session, who), message.at)
-                key, params = "team_registered", {"team": registered.team}
-            except InvalidCode:
-                key = "code_invalid"
-            except WrongTeam:
-                key = "team_wrong"
-            except AlreadyRegistered:
-                key = "team_already"
-        log.info("staff team registration outcome=%s", key)
-        return _response((one(key, say(lang, key, **params)),), lang, f"staff.team.{key}")
+            return self._done(turn, "caseworker.team.usage", [say("usage_team")])
+        team = ""
+        try:
+            registered = await register_team_chat(turn.db, args[0], sender.chat, worker, turn.incoming.at)
+            key, team = "team_registered", registered.team
+        except InvalidCode:
+            key = "code_invalid"
+        except WrongTeam:
+            key = "team_wrong"
+        except AlreadyRegistered:
+            key = "team_already"
+        log.info("caseworker team registration outcome=%s", key)
+        return self._done(turn, f"caseworker.team.{key}", [say(key, team=team) if team else say(key)])
 
     # --- helpers -------------------------------------------------------------------------------
 
-    async def _offers(self, text: str, lang: str, at: datetime, route: str) -> Response:
+    async def _offers(self, turn: Turn, text: str, route: str) -> list[Reply | Outgoing]:
         if self._providers is None:
-            return _response((one("desk_missing", say(lang, "desk_missing")),), lang, route)
+            return self._done(turn, route, [say("desk_missing")])
         if not text.strip():
-            return _response((one("usage_tilbud", say(lang, "usage_tilbud")),), lang, route)
-        answer = await self._providers.answer(text, lang, now=at)
+            return self._done(turn, route, [say("usage_tilbud")])
+        answer = await self._providers.answer(text, turn.lang, now=turn.incoming.at)
         if answer is None:
-            return _response((one("usage_tilbud", say(lang, "usage_tilbud")),), lang, route)
-        return answer
-
-    async def _who(self, user_id: int) -> _Who | None:
-        key = self._user_key(user_id)
-        now = time.monotonic()
-        if self._not_staff.get(key, 0.0) > now:
-            return None
-        async with self._sessions() as session:
-            record = await caseworker_by_telegram(session, user_id)
-        if record is None:
-            if len(self._not_staff) >= NOT_STAFF_CACHE_SIZE:
-                self._not_staff.clear()
-            self._not_staff[key] = now + self._not_staff_ttl
-            return None
-        return _Who(id=record.id, lang="en" if record.language == "en" else "da")
-
-    def _user_key(self, user_id: int) -> bytes:
-        return hashlib.blake2b(str(user_id).encode(), key=self._salt, digest_size=16).digest()
+            return self._done(turn, route, [say("usage_tilbud")])
+        return self._provider_answer(turn, answer)
 
     @staticmethod
-    async def _record(session: AsyncSession, who: _Who) -> CaseworkerRecord:
-        record = await session.get(CaseworkerRecord, who.id)
-        if record is None:  # removed by an administrator in the middle of the turn
+    def _provider_answer(turn: Turn, answer: Response) -> list[Reply | Outgoing]:
+        turn.route = answer.route
+        return list(answer.messages)
+
+    @staticmethod
+    def _done(turn: Turn, route: str, replies: list[Reply]) -> list[Reply | Outgoing]:
+        turn.route = route
+        return list(replies)
+
+    @staticmethod
+    async def _record(turn: Turn, who: _Who) -> CaseworkerRecord:
+        worker = await turn.db.get(CaseworkerRecord, who.id)
+        if worker is None:  # removed by an administrator in the middle of the turn
             raise UnknownCase("the caseworker is no longer registered")
-        return record
+        return worker
 
     def _remember(self, who: _Who, result: Result, at: datetime) -> None:
         if result.case is not None:
@@ -425,9 +477,4 @@ def _command(text: str) -> tuple[str | None, list[str]]:
     return head[1:].partition("@")[0].lower(), args
 
 
-def _response(results: tuple[Result, ...], lang: str, route: str) -> Response:
-    messages = tuple(message for result in results for message in result.messages)
-    return Response(messages=messages, intent=route, confidence=1.0, lang=lang, route=route)
-
-
-__all__ = ["KINDS", "ProviderAnswers", "StaffDesk", "StaffMessage"]
+__all__ = ["KINDS", "CaseworkerDesk", "ProviderAnswers", "TEAM_CPR_ROUTE", "caseworker_payload"]

@@ -1,19 +1,21 @@
 """What a caseworker reads in a reminder, a digest and after pressing a reminder's button (domain "reminders").
 
 Danish is the source text (the gettext msgid); the English is in
-dialogs/locale/en/LC_MESSAGES/reminders.po. Functions return plain lines: the channel escapes them
-and marks the first as a heading. Dates are written the Danish way ("fredag den 4. december 2026").
+dialogs/locale/en/LC_MESSAGES/reminders.po. A ping and a digest are plain lines (the Notifier escapes
+them and marks the first as a heading); a button's answer is Reply values (`pressed_replies`), rendered
+by dialogs.replies like every other answer. Dates are written the Danish way ("fredag den 4. december 2026").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from dialogs.i18n import N_, days, gettext_for, long_date
-from reminders import EventKind, Status, load_labels
+from dialogs.turn import Bilingual, Count, Param, Reply
+from reminders import Status, load_labels
 from reminders.digest import Digest, DigestItem
 from reminders.dispatch import Ping
+from reminders.presses import Outcome, Pressed
 from reminders.rules import Rule
 
 DOMAIN = "reminders"
@@ -88,38 +90,6 @@ def button_labels(lang: str) -> tuple[str, str, str]:
     return text("button_done", lang), text("button_snooze", lang), text("button_case", lang)
 
 
-def done_line(rule: Rule, kind: EventKind, on: date, lang: str, opens: date | None = None) -> str:
-    """What the ping says after "done": the deadline met by the event recorded on a day; or, when the
-    deadline's window had not opened (`opens`), that the event is recorded and the deadline still open."""
-    event = load_labels().kind(kind, lang)
-    if opens is not None:
-        return text("done_not_yet", lang, event=event, date=long_date(on, lang), deadline=rule.title.get(lang),
-                    opens=long_date(opens, lang))
-    return text("done", lang, deadline=rule.title.get(lang), event=event, date=long_date(on, lang))
-
-
-def snoozed_line(at: datetime, lang: str) -> str:
-    """What the ping says after "snooze": the local day and time of the next ping (`at` is local)."""
-    return text("snoozed", lang, date=long_date(at.date(), lang), time=at.strftime("%H.%M" if lang == "da" else "%H:%M"))
-
-
-def case_lines(case: str, deadlines: Sequence[tuple[Rule | None, str, date, Status]], today: date,
-               lang: str) -> list[str]:
-    """The case's deadlines: rule title, due date and status (with days left or overdue while open)."""
-    labels = load_labels()
-    lines = [text("case_title", lang, case=case)]
-    for rule, rule_id, due, status in deadlines:
-        title = rule.title.get(lang) if rule else rule_id
-        if status in (Status.OPEN, Status.OVERDUE):
-            where = standing((due - today).days, lang)
-        else:
-            where = labels.status(status, lang)
-        lines.append(text("case_line", lang, title=title, date=long_date(due, lang), standing=where))
-    if len(lines) == 1:
-        lines.append(text("case_none", lang))
-    return lines
-
-
 def digest_lines(digest: Digest) -> list[str]:
     """The daily digest: overdue deadlines first, then the open ones, at most DIGEST_LIMIT in all."""
     lang = digest.language
@@ -141,3 +111,49 @@ def digest_lines(digest: Digest) -> list[str]:
 def _digest_line(item: DigestItem, lang: str) -> str:
     return text("digest_line", lang, case=item.case, title=item.rule.title.get(lang),
                 date=long_date(item.due, lang), standing=standing(item.days_left, lang))
+
+
+def _ping_reply(key: str, where: str = "message", glue: str = "\n", parts: tuple[Reply, ...] = (),
+                **params: Param) -> Reply:
+    return Reply(key, dict(params), parts=parts, domain=DOMAIN, glue=glue, where=where)
+
+
+def pressed_replies(pressed: Pressed, today: date) -> list[Reply]:
+    """What a reminder's button answers: a pop-up, a line under the ping, or the case's deadlines."""
+    labels = load_labels()
+    outcome = pressed.outcome
+    if outcome in (Outcome.GONE, Outcome.REFUSED):
+        return [_ping_reply(outcome.value, "alert")]
+    if outcome is Outcome.CLOSED:
+        return [_ping_reply("done_already", "note")]
+    if outcome is Outcome.SNOOZED and pressed.snoozed_until is not None:
+        at = pressed.snoozed_until
+        return [_ping_reply("snoozed", "note", date=at.date(),
+                            time=Bilingual(at.strftime("%H.%M"), at.strftime("%H:%M")))]
+    if outcome in (Outcome.DONE, Outcome.NOT_YET) and pressed.rule is not None and pressed.kind is not None:
+        kind = pressed.kind
+        event = Bilingual(labels.kind(kind, "da"), labels.kind(kind, "en"))
+        if outcome is Outcome.NOT_YET and pressed.opens is not None:
+            return [_ping_reply("done_not_yet", "note", event=event, date=pressed.on or today,
+                                deadline=pressed.rule.title, opens=pressed.opens)]
+        return [_ping_reply("done", "note", deadline=pressed.rule.title, event=event, date=pressed.on or today)]
+    lines: list[Reply] = []
+    for listed in pressed.deadlines:
+        title: Param = listed.rule.title if listed.rule else listed.rule_id
+        if listed.status in (Status.OPEN, Status.OVERDUE):
+            days_left = (listed.due - today).days
+            where: Param = _standing_reply(days_left)
+        else:
+            where = Bilingual(labels.status(listed.status, "da"), labels.status(listed.status, "en"))
+        lines.append(_ping_reply("case_line", title=title, date=listed.due, standing=where))
+    if not lines:
+        lines.append(_ping_reply("case_none"))
+    return [_ping_reply("case_title", parts=tuple(lines), case=pressed.case or "")]
+
+
+def _standing_reply(days_left: int) -> Reply:
+    if days_left > 0:
+        return _ping_reply("in_days", days=Count(days_left))
+    if days_left == 0:
+        return _ping_reply("today")
+    return _ping_reply("overdue", days=Count(-days_left))

@@ -1,16 +1,16 @@
 """What the bot says to caseworkers and in team chats: message keys → Danish msgids of the gettext domain "caseworker".
 
+Rendered by dialogs.replies (a Reply with domain "caseworker").
+
 dialogs/locale/{da,en}/LC_MESSAGES/caseworker.po hold the catalogs (da: msgstr = msgid; en: the
 translation). Tests check that every message here is translated in both.
 """
 
 from __future__ import annotations
 
-from dialogs.i18n import gettext_for
-
 DOMAIN = "caseworker"
 
-STAFF_TEXTS: dict[str, str] = {
+CASEWORKER_TEXTS: dict[str, str] = {
     "welcome": "Du er nu registreret som sagsbehandler. Her får du påmindelser om dine sagers frister. "
                "Skriv /hjaelp for at se kommandoerne.",
     "welcome_back": "Du er registreret som sagsbehandler. Skriv /hjaelp for at se kommandoerne.",
@@ -77,9 +77,23 @@ STAFF_TEXTS: dict[str, str] = {
     "cancelled": "Ok, intet er registreret.",
     "which_kind": "Hvilken hændelse skete i {case}, {date}?",
     "which_case": "Hvilken sag gælder det? Skriv referencen med, fx »sag S-14: borgeren henvendte sig i går«.",
-    "not_understood": "Det forstod jeg ikke. Skriv fx »sag S-14: borgeren henvendte sig i går«, eller /hjaelp for "
-                      "kommandoerne.",
+    "not_understood": "Det kan jeg ikke svare på. Spørg fx »hvornår skal vi følge op efter udskrivning?« eller "
+                      "»hvornår udløber garantien i S-14?«, skriv om en sag som »sag S-14: borgeren henvendte sig "
+                      "i går«, eller /hjaelp for kommandoerne.",
+    "rule_when": "{title}\nFrist: {offset} efter {anchor}. Opfyldes af: {met_by}.",
+    "rule_when_informational": "{title}\nTil orientering (borgerens frist, aldrig overskredet hos os): {offset} "
+                               "efter {anchor}.",
+    "rule_window": "Tæller først inden for {window} før fristen.",
+    "rule_next_working_day": "Ender fristen på en lørdag, søndag eller helligdag, flyttes den til næste "
+                             "arbejdsdag.",
+    "rule_basis": "{note}\n\nGrundlag: {basis}. Kvalitetsstandarden: »{source}«.",
+    "standard_answer": "{title}\n\nKvalitetsstandarden siger:\n{facts}\n\nKilde: »{source}«.",
+    "case_rule_header": "Sag {case} · {title}:",
+    "case_rule_none": "Sag {case} har ingen frist for »{title}«.",
+    "case_rule_closed": "{case} · {title}\nfrist {due} · {status}",
     "stale_button": "Den knap gælder ikke længere.",
+    "case_needs_registration": "Sager og frister kræver, at du skriver som en registreret sagsbehandler "
+                               "(i terminalen: stifinder chat --as ID).",
     "desk_missing": "Spørgsmål om behandlingstilbud kan jeg ikke besvare endnu.",
     "team_registered": "Gruppen er nu teamchat for team {team}. Her svarer jeg på spørgsmål om behandlingstilbud: "
                        "/tilbud, eller nævn mig med et spørgsmål. Sager og frister hører til jeres private chat "
@@ -98,8 +112,3 @@ STAFF_TEXTS: dict[str, str] = {
     "team_digest_refused": "Kun en registreret sagsbehandler fra teamet kan slå teamets oversigt til eller fra.",
 }
 
-
-def say(lang: str, key: str, **params: str) -> str:
-    """Render one staff message in a language ("da" or "en") with its {placeholders} filled."""
-    text = gettext_for(lang if lang in ("da", "en") else "da", STAFF_TEXTS[key], DOMAIN)
-    return text.format(**params) if params else text

@@ -250,7 +250,7 @@ class ProviderDesk:
               buttons: tuple[Button, ...]) -> DeskAnswer:
         if self._is_sample:
             blocks = blocks + [words("sample")]
-        message = Outgoing(key=f"providers/{kind}", text="\n\n".join(blocks), buttons=buttons)
+        message = Outgoing(key=f"providers/{kind}", text="\n\n".join(blocks), buttons=buttons, about=ids)
         response = Response(messages=(message,), intent=f"providers/{kind}", confidence=1.0, lang=words.lang,
                             route=f"provider_desk.{kind}")
         return DeskAnswer(response, ids, kind)

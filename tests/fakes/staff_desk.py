@@ -5,25 +5,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
-
-from telegram.ext import ApplicationHandlerStop
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.config import Secret, Settings
+from bot.identity import conversation_key
+from bot.reminders_config import load_reminders_config
 from bot.storage import open_database
-from dialogs import Outgoing, Response
-from dialogs.caseworker.desk import StaffDesk, StaffMessage
-from dialogs.caseworker.cases import CaseDeps
+from bot.wiring import build_engine
+from dialogs import Deps, DialogEngine, Incoming, Outgoing, Response, Sender
+from nlu import LocalParser
 from nlu.case_language import CaseLanguage, load_case_language
-from reminders import load_labels, load_rules
 from reminders.access import create_invite, create_team_chat_code
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)  # Monday 23 November 2026, 10:00 in Copenhagen
 
-__all__ = ["FakeProviders", "NOW", "Staff", "StaffBot", "case_language", "staff", "staff_bot"]
+__all__ = ["FakeProviders", "NOW", "Staff", "StaffBot", "case_language", "is_citizen", "staff", "staff_bot"]
 
 
 class FakeProviders:
@@ -41,13 +40,15 @@ class FakeProviders:
 
 
 class Staff:
-    """A desk on a fresh database, with helpers to invite and to talk as a Telegram user."""
+    """One engine (every role) on a fresh database, with helpers to invite and to talk as a Telegram user."""
 
-    def __init__(self, desk: StaffDesk, sessions: async_sessionmaker[AsyncSession], providers: FakeProviders) -> None:
-        self.desk = desk
+    def __init__(self, engine: DialogEngine, sessions: async_sessionmaker[AsyncSession],
+                 providers: FakeProviders) -> None:
+        self.engine = engine
         self.sessions = sessions
         self.providers = providers
         self.at = NOW
+        self._secret = Secret("test-secret-for-conversation-keys")
 
     async def invite(self, name: str = "Anne", team: str | None = "nord") -> str:
         async with self.sessions.begin() as session:
@@ -60,19 +61,27 @@ class Staff:
     async def register(self, user_id: int, team: str | None = "nord", lang: str = "da") -> None:
         code = await self.invite(team=team)
         response = await self.says(user_id, f"/start {code}", lang=lang)
-        assert response is not None and response.keys == ["welcome"]
+        assert response.keys == ["welcome"]
 
-    async def says(self, user_id: int, text: str, lang: str = "da") -> Response | None:
-        return await self.desk.handle(StaffMessage(user_id=user_id, chat_id=user_id, text=text, at=self.at,
-                                                   lang_hint=lang))
+    async def says(self, user_id: int, text: str, lang: str = "da") -> Response:
+        return await self._turn(user_id, user_id, text, lang=lang)
 
-    async def presses(self, user_id: int, payload: str, chat_id: int | None = None) -> Response | None:
-        return await self.desk.handle(StaffMessage(user_id=user_id, chat_id=chat_id or user_id, text=payload,
-                                                   at=self.at, button=True, group=chat_id is not None))
+    async def presses(self, user_id: int, payload: str, chat_id: int | None = None) -> Response:
+        return await self._turn(user_id, chat_id or user_id, payload, group=chat_id is not None, button=True)
 
-    async def says_in_group(self, user_id: int, chat_id: int, text: str, addressed: bool = False) -> Response | None:
-        return await self.desk.handle(StaffMessage(user_id=user_id, chat_id=chat_id, text=text, at=self.at,
-                                                   group=True, addressed=addressed))
+    async def says_in_group(self, user_id: int, chat_id: int, text: str, addressed: bool = False) -> Response:
+        return await self._turn(user_id, chat_id, text, group=True, addressed=addressed)
+
+    async def _turn(self, user_id: int, chat_id: int, text: str, *, lang: str = "da", group: bool = False,
+                    addressed: bool = False, button: bool = False) -> Response:
+        sender = Sender("telegram", account=user_id, chat=chat_id, group=group, addressed=addressed, app_lang=lang)
+        conv = conversation_key(self._secret, "telegram", chat_id)
+        return await self.engine.handle(Incoming(conv=conv, text=text, at=self.at, sender=sender, button=button))
+
+
+def is_citizen(response: Response) -> bool:
+    """The citizen assistant answered (the caseworker side passed the turn on)."""
+    return not response.route.startswith(("caseworker.", "provider")) and response.route != "providers"
 
 
 @pytest.fixture(scope="session")
@@ -81,16 +90,18 @@ def case_language(tmp_path_factory: pytest.TempPathFactory) -> CaseLanguage:
 
 
 @pytest.fixture
-async def staff(case_language: CaseLanguage) -> AsyncIterator[Staff]:
-    engine, sessions = await open_database("sqlite+aiosqlite://")
+async def staff(deps: Deps, local_parser: LocalParser, settings: Settings,
+                case_language: CaseLanguage) -> AsyncIterator[Staff]:
+    database, sessions = await open_database("sqlite+aiosqlite://")
     providers = FakeProviders()
-    desk = StaffDesk(sessions, case_language, CaseDeps.of(tuple(load_rules()), load_labels()), providers)
-    yield Staff(desk, sessions, providers)
-    await engine.dispose()
+    engine = build_engine(settings, deps, local_parser, sessions, providers,
+                          load_reminders_config(settings).policy, case_language)
+    yield Staff(engine, sessions, providers)
+    await database.dispose()
 
 
 class StaffBot:
-    """The production Application with the staff handlers, polling the fake Bot API."""
+    """The production Application (one channel, one engine for every role), polling the fake Bot API."""
 
     def __init__(self, harness: Any, staff: Staff) -> None:
         self.harness = harness
@@ -103,46 +114,16 @@ class StaffBot:
 
 @pytest.fixture
 async def staff_bot(fake: Any, deps: Any, local_parser: Any, case_language: CaseLanguage) -> AsyncIterator[StaffBot]:
-    """A running bot (citizen channel + staff handlers) on one in-memory database, the clock at NOW."""
-    from bot.telegram_staff import TelegramStaff
+    """A running bot on one in-memory database, the clock at NOW."""
+    from bot.telegram import TelegramChannel
     from fakes.telegram_harness import make_app, start_bot, stop_bot
 
-    app = await make_app(deps, local_parser)
-    sessions = async_sessionmaker(app.database, expire_on_commit=False)
     providers = FakeProviders()
-    desk = StaffDesk(sessions, case_language, CaseDeps.of(tuple(load_rules()), load_labels()), providers)
-    done: list[Callable[[int], None]] = []
-
-    class MarkedStaff(TelegramStaff):
-        """The staff handlers, marking an update handled when they stop it (the harness's last group never runs)."""
-
-        def handlers(self) -> list[Any]:
-            found = super().handlers()
-            for handler in found:
-                handler.callback = _marking(handler.callback, done)
-            return found
-
-    harness = await start_bot(fake, app, staff=MarkedStaff(desk, clock=lambda: NOW))
-
-    def mark(update_id: int) -> None:
-        harness.done.add(update_id)
-        harness.fake._notify()
-
-    done.append(mark)
+    app = await make_app(deps, local_parser, providers=providers, case_language=case_language)
+    sessions = async_sessionmaker(app.database, expire_on_commit=False)
+    harness = await start_bot(fake, app, channel=TelegramChannel(app, clock=lambda: NOW))
     try:
-        yield StaffBot(harness, Staff(desk, sessions, providers))
+        yield StaffBot(harness, Staff(app.engine, sessions, providers))
     finally:
         await stop_bot(harness)
         await app.close()
-
-
-def _marking(callback: Any, done: list[Callable[[int], None]]) -> Any:
-    async def marked(update: Any, context: Any) -> None:
-        try:
-            await callback(update, context)
-        except ApplicationHandlerStop:
-            for mark in done:
-                mark(update.update_id)
-            raise
-
-    return marked

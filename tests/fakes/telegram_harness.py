@@ -14,16 +14,23 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.config import Secret
+from pathlib import Path
+
+from bot.config import Secret, load_settings
+from bot.reminders_config import load_reminders_config
 from bot.storage import open_database
 from bot.telegram import TelegramChannel
 from bot.telegram_app import ALLOWED_UPDATES, build_application
 from bot.telegram_config import TelegramSettings
-from bot.wiring import App
-from dialogs import Deps, DialogEngine
+from bot.wiring import App, build_engine
+from dialogs import Deps
+from dialogs.caseworker.desk import ProviderAnswers
+from nlu.case_language import CaseLanguage
 from fakes.bot_api import FakeBotApi
 from fakes.telegram_people import Person
 from nlu import LocalParser
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 # Fast retries and short timeouts, so fault tests finish in about a second.
 TEST_SETTINGS = TelegramSettings(poll_timeout=1, connect_timeout=2, read_timeout=1, write_timeout=2, pool_timeout=2,
@@ -52,11 +59,15 @@ class Harness:
         self.fake._notify()
 
 
-async def make_app(deps: Deps, local_parser: LocalParser, database_url: str = "sqlite+aiosqlite://") -> App:
-    """Wire an assistant like bot.wiring.build_app, reusing the session's parser and content."""
+async def make_app(deps: Deps, local_parser: LocalParser, database_url: str = "sqlite+aiosqlite://",
+                   providers: ProviderAnswers | None = None, case_language: CaseLanguage | None = None) -> App:
+    """Wire an assistant like bot.wiring.build_app (every role), reusing the session's parser and content."""
+    settings = load_settings(ROOT / "config.yml", environ={})
     database, sessions = await open_database(database_url)
-    return App(engine=DialogEngine(deps, local_parser, sessions), database=database,
-               secret=Secret("test-secret-for-conversation-keys"), local_parser=local_parser)
+    engine = build_engine(settings, deps, local_parser, sessions, providers, load_reminders_config(settings).policy,
+                          case_language)
+    return App(engine=engine, database=database, secret=Secret("test-secret-for-conversation-keys"),
+               local_parser=local_parser)
 
 
 async def start_bot(fake: FakeBotApi, app: App, settings: TelegramSettings = TEST_SETTINGS,

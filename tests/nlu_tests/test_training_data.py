@@ -59,10 +59,12 @@ def test_evaluation_questions_are_not_training_examples(settings: Settings) -> N
     """The held-out set measures generalisation only if none of its phrasings were trained on."""
     import yaml
 
+    from nlu.rule_language import RULE_DATA_DIR
     from nlu.safety_net import SAFETY_DATA_DIR
 
     training = {clean(e.text) for e in load_training_data(settings.nlu_data_dir).examples}
     training |= {clean(e.text) for e in load_training_data(SAFETY_DATA_DIR).examples}
+    training |= {clean(e.text) for e in load_training_data(RULE_DATA_DIR).examples}
     eval_dir = Path(__file__).resolve().parent.parent / "eval"
     def load(name: str) -> object:
         return yaml.safe_load((eval_dir / name).read_text(encoding="utf-8"))
@@ -70,6 +72,8 @@ def test_evaluation_questions_are_not_training_examples(settings: Settings) -> N
     texts = [q["text"] for path in sorted(eval_dir.glob("citizen_*.yml"))
              for q in load(path.name)["questions"]]  # type: ignore[index]
     texts += list(load("out_of_scope.yml")["questions"])  # type: ignore[index]
+    for path in sorted(eval_dir.glob("caseworker_*.yml")):
+        texts += [item["text"] for item in load(path.name).get("items", [])]  # type: ignore[attr-defined]
     for name in sorted(path.name for path in eval_dir.glob("safety*.yml")):
         for messages in load(name).values():  # type: ignore[attr-defined]
             if isinstance(messages, list):

@@ -73,10 +73,20 @@ def test_a_ping_for_a_deadline_with_a_window_says_from_when_it_can_be_met(lang: 
 
 
 def test_done_names_the_deadline_met_or_says_it_is_still_open() -> None:
-    from dialogs.caseworker.pings import done_line
+    from dialogs.caseworker.pings import pressed_replies
+    from dialogs.replies import render_text
     from reminders import EventKind
+    from reminders.presses import Outcome, Pressed
 
     rule = RULES["opfoelgning_6_maaneder"]
+
+    def done_line(rule: object, kind: EventKind, on: date, lang: str, opens: date | None = None) -> str:
+        pressed = Pressed(Outcome.NOT_YET if opens else Outcome.DONE, rule=rule, kind=kind, on=on,  # type: ignore[arg-type]
+                          opens=opens)
+        (reply,) = pressed_replies(pressed, on)
+        assert reply.where == "note"
+        return render_text(reply, lang)
+
     assert done_line(rule, EventKind.OPFOELGNING, date(2026, 6, 20), "da") == (
         "» Udført: »Opfølgning 6 måneder efter udskrivning« er opfyldt (opfølgning gennemført registreret "
         "lørdag den 20. juni 2026).")

@@ -69,7 +69,7 @@ async def test_invite_register_record_confirm_and_close(staff_bot: StaffBot, cap
         assert secret not in stored, secret
     for secret in (code, "behandlingen er startet", str(CASEWORKER), "anne_cw"):
         assert secret not in caplog.text, secret
-    assert "staff turn route=" in caplog.text
+    assert "route=caseworker.confirm" in caplog.text
 
 
 async def test_a_citizen_gets_the_assistant_as_before(staff_bot: StaffBot) -> None:

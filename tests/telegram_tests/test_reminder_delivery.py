@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bot.telegram import TelegramChannel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -72,7 +74,8 @@ async def running(fake: FakeBotApi, app: App) -> AsyncIterator[tuple[Harness, Re
     await seed(sessions)
     clock = FixedClock(local("2026-11-25", 8, 1))  # before-7 of both cases is due
     reminders = Reminders(CONFIG, sessions, RULES, clock)
-    harness = await start_bot(fake, app, reminders=reminders)
+    # Presses are turns of the engine at the channel's clock: the same fixed clock.
+    harness = await start_bot(fake, app, reminders=reminders, channel=TelegramChannel(app, clock=clock.now))
     try:
         yield harness, reminders, clock
     finally:

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.config import Settings
-from bot.telegram_staff import build_staff
 from bot.wiring import App, build_app
 from fakes.bot_api import FakeBotApi
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
@@ -29,8 +28,7 @@ TEAM_GROUP = -100424400
 async def wired(fake: FakeBotApi, settings: Settings, tmp_path: Path) -> AsyncIterator[tuple[Harness, App]]:
     app = await build_app(settings, database_url=f"sqlite+aiosqlite:///{tmp_path / 'team.db'}")
     assert app.provider_desk is not None
-    staff = build_staff(settings, app.database, app.provider_desk)
-    harness = await start_bot(fake, app, staff=staff)
+    harness = await start_bot(fake, app)
     try:
         yield harness, app
     finally:

@@ -10,6 +10,8 @@ import logging
 
 import pytest
 
+from reminders.access import is_team_chat
+
 from fakes.staff_desk import StaffBot, case_language, staff_bot  # noqa: F401 (fixtures)
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
 
@@ -62,7 +64,8 @@ async def test_an_unregistered_group_gets_only_the_citizen_channels_line(staff_b
     assert len(replies) == 3 and len(set(replies)) == 1  # the citizen channel's "write to me privately" line
     assert "tilbud passer" not in replies[0]
     assert bot.staff.providers.asked == []
-    assert not await bot.staff.desk.is_team_chat(OTHER_GROUP)
+    async with bot.staff.sessions() as session:
+        assert not await is_team_chat(session, OTHER_GROUP)
 
 
 async def test_a_cpr_number_in_a_team_chat_is_warned_about_deleted_and_never_logged(

@@ -59,6 +59,10 @@ class TerminalChannel:
         return await self._app.engine.handle(Incoming(conv=self._conv, text=text, at=self._clock(),
                                                       sender=self._sender, button=button))
 
+    def _fill(self, paragraph: str) -> str:
+        """Wrap a paragraph to the terminal's width, keeping its own line breaks (lists, headings)."""
+        return "\n".join(textwrap.fill(line, self._width) for line in paragraph.split("\n"))
+
     def _show(self, response: Response) -> None:
         self._buttons = ()
         for line in (response.alert, response.note):
@@ -66,7 +70,7 @@ class TerminalChannel:
                 self._out.write("\n" + textwrap.fill(line, self._width) + "\n")
         for message in response.messages:
             paragraphs = message.text.split("\n\n")
-            self._out.write("\n" + "\n\n".join(textwrap.fill(p, self._width) for p in paragraphs) + "\n")
+            self._out.write("\n" + "\n\n".join(self._fill(p) for p in paragraphs) + "\n")
             if message.buttons:
                 self._buttons = message.buttons
                 self._out.write("  ".join(f"[{i}] {b.label}" for i, b in enumerate(message.buttons, 1)) + "\n")

@@ -163,7 +163,7 @@ class DialogEngine:
         turn.lang = desk.lang(turn)
         replies = await desk.respond(turn)
         if replies is None:
-            if identity.role is Role.CASEWORKER and not text.startswith("/") and not incoming.button \
+            if identity.role is Role.CASEWORKER and text and not text.startswith("/") and not incoming.button \
                     and self._deps.safety.screen(text, learned=False).by != "patterns":
                 # Neither a rule, a case nor a provider: a caseworker is told so in a caseworker's words, not
                 # given the citizens' FAQ (a crisis in the reviewed patterns still gets the crisis answer).

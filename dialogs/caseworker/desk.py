@@ -55,9 +55,10 @@ MAX_KIND_CHOICES = 3
 UNSURE_NONE = 0.5
 # In a team chat a rule question not addressed to the bot is answered only above this confidence.
 TEAM_SURE = 0.5
-# A sentence naming a case is read as a question (not a report of an event) when it asks.
-QUESTION = re.compile(r"\?\s*$|^\s*(?:hvornår|hvornaar|hvad|hvilke|hvilken|hvor|hvem|hvordan|hvorfor|er|skal|kan|har|"
-                      r"må|mangler|når|naar|when|what|which|is|are|has|have|how|do|does|can|should|must)\b",
+# A sentence naming a case is read as a question (not a report of an event) when it asks: a question mark,
+# a question word anywhere, or a yes/no question's verb first.
+QUESTION = re.compile(r"\?\s*$|\b(?:hvornår|hvornaar|hvad|hvilke|hvilken|hvor|hvem|hvordan|hvorfor|when|what|which|"
+                      r"how)\b|^\s*(?:er|skal|kan|har|må|mangler|is|are|has|have|do|does|can|should|must)\b",
                       re.IGNORECASE)
 REMINDER_BUTTON = re.compile(r"^rem:(done|snooze|case):(\d{1,18})$")
 # Button payloads of the caseworker side: never handed to the citizen assistant, whoever pressed them.
@@ -283,9 +284,12 @@ class CaseworkerDesk:
 
     @staticmethod
     def _asks(text: str, question: RuleQuestion, sentence: CaseSentence) -> bool:
-        """A sentence naming a case asks about a rule when the question reader has a topic and the sentence
-        asks (a question mark, a question word) or names no event."""
-        return question.topic is not None and (sentence.kind is None or QUESTION.search(text) is not None)
+        """A sentence naming a case asks about its deadlines when the question reader has a topic and the
+        sentence asks (a question mark, a question word) or the event reader is sure it reports no event;
+        otherwise it reports an event (and an unclear one is offered the likeliest kinds)."""
+        no_event = sentence.kind is None and not sentence.ranking[0][0].startswith(EVENT_PREFIX) \
+            and sentence.confidence >= UNSURE_NONE
+        return question.topic is not None and (QUESTION.search(text) is not None or no_event)
 
     async def _answer_question(self, turn: Turn, who: _Who | None, question: RuleQuestion,
                                today: date) -> list[Reply | Outgoing] | None:

@@ -1,4 +1,4 @@
-"""Caseworker cases, deadline rules and (next) reminder delivery (issue 4).
+"""Caseworker cases, deadline rules, reminder plans and their delivery.
 
 Cases are pseudonymous; deadlines are computed by rules kept as data (rules/*.yml), each with its
 source section of the quality standard and its legal basis. Never imports bot or dialogs.

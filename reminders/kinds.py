@@ -1,6 +1,6 @@
 """The kinds of case event a caseworker records. Identifiers only; Danish labels live in labels.yml.
 
-The first eighteen are the process events of issue 4. The last three record that a duty was done
+The first eighteen are the events of a treatment course. The last three record that a duty was done
 where no process event says so (a complaint forwarded to Ankestyrelsen, a follow-up held, the
 provider's notice of an interruption received); without them those deadlines could never be met.
 """
@@ -41,7 +41,7 @@ class EventKind(StrEnum):
 
 
 ISSUE_KINDS: tuple[EventKind, ...] = tuple(EventKind)[:18]
-"""The event kinds issue 4 lists, in its order."""
+"""The events of a treatment course, in their order (the rest record a duty done or a receipt)."""
 
 COMPLETION_KINDS: tuple[EventKind, ...] = tuple(EventKind)[18:21]
 """Event kinds that only record a duty as done."""

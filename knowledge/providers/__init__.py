@@ -1,4 +1,4 @@
-"""The provider catalogue (issue 5): the provider record, its storage, import and export, and the sample.
+"""The provider catalogue: the provider record, its storage, import and export, and the sample.
 
 Caseworkers only: citizens never see a provider record. Never imports bot, dialogs, nlu or reminders.
 """

@@ -1,4 +1,4 @@
-"""Caseworkers, pseudonymous cases, case events, deadlines and reminders (issue 4).
+"""Caseworkers, pseudonymous cases, case events, deadlines and reminders.
 
 Cases hold a pseudonymous reference only; events a kind and a calendar day. Instants are UTC.
 Constraint names follow knowledge.storage_types.NAMING.

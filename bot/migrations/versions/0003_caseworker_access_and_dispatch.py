@@ -1,4 +1,4 @@
-"""Caseworker invites, team chats, reminder delivery fields and daily digests (issue 4, issue 5).
+"""Caseworker invites, team chats, reminder delivery fields and daily digests.
 
 Caseworkers get a language (da/en) for their pings.
 

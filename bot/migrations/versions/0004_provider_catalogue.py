@@ -1,4 +1,4 @@
-"""The provider catalogue (issue 5): one row per provider, and one row that says what was loaded.
+"""The provider catalogue: one row per provider, and one row that says what was loaded.
 
 Sets, lists and prices are JSON columns; enum values are plain strings checked by the importer.
 The sample catalogue is loaded by bot.storage.open_database, not here: a migration stays the same

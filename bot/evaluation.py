@@ -151,9 +151,6 @@ async def score_out_of_scope(engine: DialogEngine, directory: Path = EVAL_DIR) -
 
 # --- caseworkers' questions about rules, the standard, one case, providers ---------------------------------
 
-RULE_IDS_OF_TOPICS = ("rule/", "standard/")
-
-
 @dataclass(frozen=True, slots=True)
 class CaseworkerOutcome:
     """One evaluated caseworker question."""
@@ -222,6 +219,7 @@ async def open_cases_for(engine: DialogEngine, sessions: Any, items: list[dict[s
     case's (a CPR-like number) are left out: the answer then says why."""
     from datetime import date, timedelta
 
+    from nlu.case_language import find_reference
     from reminders import EventKind, RefusedReference, add_case, add_caseworker, add_event, check_reference, \
         load_rules, refresh_deadlines
 
@@ -234,8 +232,6 @@ async def open_cases_for(engine: DialogEngine, sessions: Any, items: list[dict[s
         for item in items:
             if not item.get("case"):
                 continue
-            from nlu.case_language import find_reference
-
             found = find_reference(item["text"])
             if found is None:
                 continue

@@ -4,8 +4,9 @@ render, remember.
 Who wrote comes from the sender through a Directory (dialogs.context): a citizen's turn goes through
 the safety screen, the NLU and the citizen router; a caseworker's, a team chat's or another group's
 goes to the caseworker desk (dialogs.caseworker), which hands back to the citizen path what it does
-not own (a caseworker's /glem, a sentence about nothing of theirs). Knows no channel. Opens one unit of work per turn; catches unexpected errors in exactly one place
-and answers `utter_technical_problem`. Logs events, never what the person wrote.
+not own (a caseworker's /glem or /kontakt). Knows no channel. Opens one unit of work per turn; catches
+unexpected errors in exactly one place and answers `utter_technical_problem`. Logs events, never what
+the person wrote.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ import re
 import time
 import traceback
 from dataclasses import replace
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from collections.abc import Sequence
 
 from dialogs import router
 from dialogs.caseworker.desk import CaseworkerDesk, caseworker_payload

@@ -87,20 +87,9 @@ class Button:
 
 
 class Localized(Protocol):
-    """A text that exists in each language (a rule's title, an event kind's label)."""
+    """A text that exists in each language (reminders.Text: a rule's title, an event kind's label)."""
 
     def get(self, lang: str) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Bilingual:
-    """A Danish and an English text."""
-
-    da: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.da
 
 
 @dataclass(frozen=True, slots=True)

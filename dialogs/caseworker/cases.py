@@ -14,10 +14,10 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.caseworker.texts import DOMAIN
-from dialogs.turn import Bilingual, Button, Count, Param, Reply
+from dialogs.turn import Button, Count, Param, Reply
 from nlu import fold
 from reminders import (CaseRecord, CaseworkerRecord, DuplicateCase, EventKind, Labels, Refusal, RefusedReference,
-                       Recorded, Rule, Status, StoredDeadline, UnknownCase, add_case, case_events, check_reference,
+                       Recorded, Rule, Status, StoredDeadline, Text, UnknownCase, add_case, case_events, check_reference,
                        refresh_deadlines)
 from reminders import record_event as record_and_refresh
 from reminders.access import visible_case, visible_cases, visible_deadlines
@@ -43,13 +43,13 @@ class CaseDeps:
     def of(cls, rules: tuple[Rule, ...], labels: Labels, policy: ReminderPolicy | None = None) -> CaseDeps:
         return cls(rules=rules, labels=labels, titles={r.id: (r.title.da, r.title.en) for r in rules}, policy=policy)
 
-    def title(self, rule_id: str) -> Bilingual:
+    def title(self, rule_id: str) -> Text:
         da, en = self.titles.get(rule_id, (rule_id, rule_id))
-        return Bilingual(da, en)
+        return Text(da, en)
 
-    def kind(self, kind: EventKind) -> Bilingual:
+    def kind(self, kind: EventKind) -> Text:
         """An event kind's label in both languages."""
-        return Bilingual(self.labels.kind(kind, "da"), self.labels.kind(kind, "en"))
+        return Text(self.labels.kind(kind, "da"), self.labels.kind(kind, "en"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,7 +129,7 @@ class CaseworkerDesk:
         hint = sender.app_lang if sender is not None and sender.app_lang in ("da", "en") else "da"
         if turn.identity.role is Role.CASEWORKER and turn.identity.lang:
             return turn.identity.lang
-        return hint or "da"
+        return hint
 
     async def respond(self, turn: Turn) -> list[Reply | Outgoing] | None:
         """Answer a turn of the caseworker side; None when the citizen assistant should answer it."""
@@ -225,28 +225,20 @@ class CaseworkerDesk:
         found = find_day(text, today)
         cut = [Span(found.start, found.end)] if found else []
         question = self._questions().read(text, cut) if self._questions is not None else None
-        if who is None or question is not None and question.reference is None and question.topic is not None:
-            if question is not None and question.reference is None and question.topic is not None:
-                answered = await self._answer_question(turn, who, question, today)
-                if answered is not None:
-                    return answered
-            if who is None:
-                if self._providers is not None:
-                    answer = await self._providers.answer(text, turn.lang, now=at)
-                    if answer is not None:
-                        return self._provider_answer(turn, answer)
-                return None
+        if question is not None and question.reference is None and question.topic is not None:
+            answered = await self._answer_question(turn, who, question, today)
+            if answered is not None:
+                return answered
+        if who is None:  # a local tool's operator without a caseworker's id: rules and providers only
+            return await self._provider_question(turn)
         sentence = self._language().read(text, cut)
         day = found.day if found else today
         if sentence.reference is not None and question is not None and self._asks(text, question, sentence):
             return await self._answer_question(turn, who, question, today)
         if sentence.reference is None:
-            if self._providers is not None:
-                answer = await self._providers.answer(text, turn.lang, now=at)
-                if answer is not None:
-                    return self._provider_answer(turn, answer)
-            if sentence.kind is None:
-                return None  # not about a case: the citizen assistant's FAQ answers caseworkers too
+            provider = await self._provider_question(turn)
+            if provider is not None or sentence.kind is None:
+                return provider  # None: neither a rule, a case nor a provider (the engine says so)
             reference = self._recall(who, at)
             if reference is None:
                 return self._done(turn, "caseworker.which_case", [say("which_case")])
@@ -385,10 +377,9 @@ class CaseworkerDesk:
                 turn.parse = replace(turn.parse, intent=question.topic, confidence=question.confidence)
                 route = "caseworker.team.rule" if question.topic.startswith("rule/") else "caseworker.team.standard"
                 return self._done(turn, route, [topic])
-        if self._providers is not None:
-            answer = await self._providers.answer(turn.text, turn.lang, now=turn.incoming.at)
-            if answer is not None:
-                return self._provider_answer(turn, answer)
+        provider = await self._provider_question(turn)
+        if provider is not None:
+            return provider
         if addressed:
             return self._done(turn, "caseworker.team.help", [say("team_help")])
         return silent
@@ -442,6 +433,13 @@ class CaseworkerDesk:
         if answer is None:
             return self._done(turn, route, [say("usage_tilbud")])
         return self._provider_answer(turn, answer)
+
+    async def _provider_question(self, turn: Turn) -> list[Reply | Outgoing] | None:
+        """The provider desk's answer to a free-text question, or None when it is not a provider question."""
+        if self._providers is None:
+            return None
+        answer = await self._providers.answer(turn.text, turn.lang, now=turn.incoming.at)
+        return None if answer is None else self._provider_answer(turn, answer)
 
     @staticmethod
     def _provider_answer(turn: Turn, answer: Response) -> list[Reply | Outgoing]:

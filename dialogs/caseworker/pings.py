@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from dialogs.i18n import N_, days, gettext_for, long_date
-from dialogs.turn import Bilingual, Count, Param, Reply
-from reminders import Status, load_labels
+from dialogs.turn import Count, Param, Reply
+from reminders import Status, Text, load_labels
 from reminders.digest import Digest, DigestItem
 from reminders.dispatch import Ping
 from reminders.presses import Outcome, Pressed
@@ -129,10 +129,10 @@ def pressed_replies(pressed: Pressed, today: date) -> list[Reply]:
     if outcome is Outcome.SNOOZED and pressed.snoozed_until is not None:
         at = pressed.snoozed_until
         return [_ping_reply("snoozed", "note", date=at.date(),
-                            time=Bilingual(at.strftime("%H.%M"), at.strftime("%H:%M")))]
+                            time=Text(at.strftime("%H.%M"), at.strftime("%H:%M")))]
     if outcome in (Outcome.DONE, Outcome.NOT_YET) and pressed.rule is not None and pressed.kind is not None:
         kind = pressed.kind
-        event = Bilingual(labels.kind(kind, "da"), labels.kind(kind, "en"))
+        event = Text(labels.kind(kind, "da"), labels.kind(kind, "en"))
         if outcome is Outcome.NOT_YET and pressed.opens is not None:
             return [_ping_reply("done_not_yet", "note", event=event, date=pressed.on or today,
                                 deadline=pressed.rule.title, opens=pressed.opens)]
@@ -144,7 +144,7 @@ def pressed_replies(pressed: Pressed, today: date) -> list[Reply]:
             days_left = (listed.due - today).days
             where: Param = _standing_reply(days_left)
         else:
-            where = Bilingual(labels.status(listed.status, "da"), labels.status(listed.status, "en"))
+            where = Text(labels.status(listed.status, "da"), labels.status(listed.status, "en"))
         lines.append(_ping_reply("case_line", title=title, date=listed.due, standing=where))
     if not lines:
         lines.append(_ping_reply("case_none"))

@@ -14,21 +14,21 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.caseworker.cases import CaseDeps, Result, deadline_line, one, refusal, say, show_deadlines
-from dialogs.turn import Bilingual, Count, Param, Reply
+from dialogs.turn import Count, Param, Reply
 from knowledge import Standard
 from nlu.rule_language import RULE_PREFIX, STANDARD_PREFIX
-from reminders import CaseworkerRecord, RefusedReference, Rule, Status, UnknownCase, check_reference
+from reminders import (CaseworkerRecord, EventKind, Offset, RefusedReference, Rule, Status, Text, UnknownCase,
+                       check_reference)
 from reminders.access import visible_case, visible_deadlines
 
 
-def _offset(rule_offset: object) -> Count:
-    count, unit = getattr(rule_offset, "count"), getattr(rule_offset, "unit")
-    return Count(int(count), str(getattr(unit, "value", unit)))
+def _offset(offset: Offset) -> Count:
+    return Count(offset.count, offset.unit.value)
 
 
-def _kinds(deps: CaseDeps, kinds: tuple[object, ...]) -> Bilingual:
-    labels = [deps.kind(kind) for kind in kinds]  # type: ignore[arg-type]
-    return Bilingual(" / ".join(label.da for label in labels), " / ".join(label.en for label in labels))
+def _kinds(deps: CaseDeps, kinds: tuple[EventKind, ...]) -> Text:
+    labels = [deps.kind(kind) for kind in kinds]
+    return Text(" / ".join(label.da for label in labels), " / ".join(label.en for label in labels))
 
 
 def rule_answer(rule: Rule, deps: CaseDeps) -> Reply:
@@ -51,7 +51,7 @@ def standard_answer(standard: Standard, entry_id: str) -> Reply:
     """The standard's own words on a topic (its facts, in Danish), with its section."""
     entry = standard.entry(entry_id)
     facts = "\n".join(f"• {fact}" for fact in entry.facts)
-    params: dict[str, Param] = {"title": Bilingual(entry.title["da"], entry.title.get("en", entry.title["da"])),
+    params: dict[str, Param] = {"title": Text(entry.title["da"], entry.title.get("en", entry.title["da"])),
                                 "facts": facts, "source": entry.source}
     return Reply("standard_answer", params, domain="caseworker", sources=(entry.source,))
 
@@ -91,6 +91,6 @@ async def case_answer(session: AsyncSession, who: CaseworkerRecord, reference: s
         if status in (Status.OPEN, Status.OVERDUE) and not deadline.informational:
             lines.append(deadline_line(deadline, today, deps))
         else:
-            where = Bilingual(deps.labels.status(status, "da"), deps.labels.status(status, "en"))
+            where = Text(deps.labels.status(status, "da"), deps.labels.status(status, "en"))
             lines.append(say("case_rule_closed", case=case.reference, title=title, due=deadline.due, status=where))
     return Result(say("case_rule_header", parts=tuple(lines), case=case.reference, title=title), case.reference)

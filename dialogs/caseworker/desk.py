@@ -30,6 +30,7 @@ from dialogs.caseworker.rules import case_answer, topic_answer
 from dialogs.context import Directory, Turn
 from dialogs.turn import Button, Outgoing, Reply, Response, Role
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, CaseSentence, Span
+from nlu import detect_language
 from nlu.rule_language import DEADLINES, RuleLanguage, RuleQuestion
 from privacy import find_cpr
 from reminders import COPENHAGEN, CaseworkerRecord, EventKind, RefusedReference, check_reference, local_date
@@ -124,12 +125,15 @@ class CaseworkerDesk:
         return self._providers
 
     def lang(self, turn: Turn) -> str:
-        """The language to answer in: a caseworker's choice, else their app's."""
-        sender = turn.incoming.sender
-        hint = sender.app_lang if sender is not None and sender.app_lang in ("da", "en") else "da"
+        """The language to answer in: a registered caseworker's choice; in a team chat (or for a local tool's
+        operator without an id) the message's own language when it is clear, else the app's, else Danish."""
         if turn.identity.role is Role.CASEWORKER and turn.identity.lang:
             return turn.identity.lang
-        return hint
+        detected = detect_language(turn.text) if not turn.text.startswith("/") else None
+        if detected in ("da", "en"):
+            return detected
+        sender = turn.incoming.sender
+        return sender.app_lang if sender is not None and sender.app_lang in ("da", "en") else "da"
 
     async def respond(self, turn: Turn) -> list[Reply | Outgoing] | None:
         """Answer a turn of the caseworker side; None when the citizen assistant should answer it."""

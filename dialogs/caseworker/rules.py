@@ -44,7 +44,8 @@ def rule_answer(rule: Rule, deps: CaseDeps) -> Reply:
     if rule.informational:
         return Reply("rule_when_informational", params, parts=tuple(parts), domain="caseworker", sources=(rule.source,))
     params["met_by"] = _kinds(deps, rule.met_by)
-    return Reply("rule_when", params, parts=tuple(parts), domain="caseworker", sources=(rule.source,))
+    key = "rule_when_same_day" if rule.offset.count == 0 else "rule_when"
+    return Reply(key, params, parts=tuple(parts), domain="caseworker", sources=(rule.source,))
 
 
 def standard_answer(standard: Standard, entry_id: str) -> Reply:

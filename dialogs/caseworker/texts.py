@@ -81,6 +81,7 @@ CASEWORKER_TEXTS: dict[str, str] = {
                       "»hvornår udløber garantien i S-14?«, skriv om en sag som »sag S-14: borgeren henvendte sig "
                       "i går«, eller /hjaelp for kommandoerne.",
     "rule_when": "{title}\nFrist: {offset} efter {anchor}. Opfyldes af: {met_by}.",
+    "rule_when_same_day": "{title}\nFrist: samme dag som {anchor}. Opfyldes af: {met_by}.",
     "rule_when_informational": "{title}\nTil orientering (borgerens frist, aldrig overskredet hos os): {offset} "
                                "efter {anchor}.",
     "rule_window": "Tæller først inden for {window} før fristen.",

@@ -52,7 +52,7 @@ from telegram.ext import AIORateLimiter, ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
 from bot.storage import open_database  # noqa: E402
-from bot.telegram_reminders import TelegramNotifier  # noqa: E402
+from bot.telegram.notifier import TelegramNotifier  # noqa: E402
 from fakes.bot_api import FakeBotApi  # noqa: E402
 from fakes.clock import FixedClock  # noqa: E402
 from reminders import (COPENHAGEN, CaseEventRecord, CaseRecord, CaseworkerRecord, DeadlineRecord, EventKind,  # noqa: E402

@@ -1,7 +1,7 @@
 """Benchmark the Telegram channel through the whole stack and print a table.
 
 Path measured: the fake Bot API server on 127.0.0.1 (tests/fakes/bot_api.py) → getUpdates →
-python-telegram-bot 22 (the production Application from bot.telegram_app.build_application) →
+python-telegram-bot 22 (the production Application from bot.telegram.application.build_application) →
 TelegramChannel → DialogEngine (NLU, routing, SQLite) → sendMessage back to the fake.
 
 - latency: one message at a time; end to end is from queuing the update to the fake receiving the
@@ -36,7 +36,7 @@ from telegram.ext import AIORateLimiter  # noqa: E402
 
 from bot.config import Secret, load_settings  # noqa: E402
 from bot.storage import open_database  # noqa: E402
-from bot.telegram_config import TelegramSettings  # noqa: E402
+from bot.telegram.config import TelegramSettings  # noqa: E402
 from bot.reminders_config import load_reminders_config  # noqa: E402
 from bot.wiring import App, build_engine, build_retriever, build_safety  # noqa: E402
 from dialogs import Deps, DialogEngine, Incoming, Response  # noqa: E402

@@ -88,7 +88,7 @@ class Ping:
 
 
 class Notifier(Protocol):
-    """Delivers pings and digests (bot.telegram_reminders.TelegramNotifier is the real one).
+    """Delivers pings and digests (bot.telegram.notifier.TelegramNotifier is the real one).
 
     Both return the id of the message sent, and raise TryLater or Unreachable when it was not.
     """

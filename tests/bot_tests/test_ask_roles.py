@@ -9,7 +9,7 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.ask import ask_jsonl
+from bot.cli.ask import ask_jsonl
 from bot.config import load_settings
 from bot.wiring import App, build_app
 from knowledge.providers.catalogue import sample_providers

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.check import check_warnings
+from bot.cli.check import check_warnings
 from bot.config import ConfigError, Settings, load_settings
 from conftest import ROOT
 from fakes.cli import Cli

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.terminal import TerminalChannel
+from bot.cli.terminal import TerminalChannel
 from bot.wiring import build_app
 from conftest import ROOT
 
@@ -109,7 +109,7 @@ def test_log_redaction_masks_tokens_in_urls() -> None:
 
 
 def test_check_names_a_bad_setting_of_the_caseworker_features(tmp_path: Path) -> None:
-    from bot.check import check_content
+    from bot.cli.check import check_content
     from bot.config import load_settings
 
     config = (ROOT / "config.yml").read_text(encoding="utf-8")

@@ -84,10 +84,10 @@ def test_a_database_url_that_cannot_work_names_the_accepted_forms_and_never_the_
 
 
 def test_the_config_file_is_read_once_and_every_feature_reads_its_section_from_it(tmp_path: Path) -> None:
-    from bot.caseworkers_cli import load_caseworker_settings
+    from bot.cli.caseworkers import load_caseworker_settings
     from bot.provider_settings import load_provider_settings
     from bot.reminders_config import load_reminders_config
-    from bot.telegram_config import load_telegram_settings
+    from bot.telegram.config import load_telegram_settings
 
     path = tmp_path / "config.yml"
     path.write_text((ROOT / "config.yml").read_text(encoding="utf-8") + "\ncaseworkers:\n  invite_ttl_hours: 5\n",
@@ -108,7 +108,7 @@ def test_the_config_file_is_read_once_and_every_feature_reads_its_section_from_i
 def test_a_malformed_optional_key_is_named_never_its_value(tmp_path: Path, section: object, message: str) -> None:
     import yaml
 
-    from bot.caseworkers_cli import load_caseworker_settings
+    from bot.cli.caseworkers import load_caseworker_settings
 
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     config["caseworkers"] = section

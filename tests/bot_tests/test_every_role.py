@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.ask import ask_jsonl
+from bot.cli.ask import ask_jsonl
 from bot.config import Settings
-from bot.terminal import CHANNEL, TerminalChannel
+from bot.cli.terminal import CHANNEL, TerminalChannel
 from bot.wiring import App, build_app
 from dialogs import Incoming, Role, Sender
 from reminders import CaseRecord, add_caseworker

@@ -20,8 +20,8 @@ from bot.config import Secret, load_settings
 from bot.reminders_config import load_reminders_config
 from bot.storage import open_database
 from bot.telegram import TelegramChannel
-from bot.telegram_app import ALLOWED_UPDATES, build_application
-from bot.telegram_config import TelegramSettings
+from bot.telegram.application import ALLOWED_UPDATES, build_application
+from bot.telegram.config import TelegramSettings
 from bot.wiring import App, build_engine
 from dialogs import Deps
 from dialogs.caseworker.desk import ProviderAnswers

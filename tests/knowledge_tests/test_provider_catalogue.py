@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.check import check_content
+from bot.cli.check import check_content
 from bot.config import Settings
 from bot.storage import open_database
 from fakes.databases import database_url, sessions  # noqa: F401 (fixtures)
@@ -132,13 +132,13 @@ def test_stifinder_check_reads_the_sample_catalogue(settings: Settings, tmp_path
     broken = tmp_path / "sample_catalogue.yml"
     broken.write_text(SAMPLE_CATALOGUE.read_text(encoding="utf-8").replace("age_max: 30", "age_max: tredive", 1),
                       encoding="utf-8")
-    monkeypatch.setattr("bot.check.SAMPLE_CATALOGUE", broken)
+    monkeypatch.setattr("bot.cli.check.SAMPLE_CATALOGUE", broken)
     [problem] = [p for p in check_content(settings) if p.startswith("providers")]
     assert problem.startswith("providers: sample_catalogue.yml: 1 fejl")
     assert "felt age_max: ikke et helt tal: 'tredive'" in problem
     unmarked = tmp_path / "unmarked.yml"
     unmarked.write_text(SAMPLE_CATALOGUE.read_text(encoding="utf-8").replace("sample: true", "sample: false"),
                         encoding="utf-8")
-    monkeypatch.setattr("bot.check.SAMPLE_CATALOGUE", unmarked)
+    monkeypatch.setattr("bot.cli.check.SAMPLE_CATALOGUE", unmarked)
     assert [p for p in check_content(settings) if p.startswith("providers")] == [
         "providers: unmarked.yml must say `sample: true`"]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reminders_config import RemindersConfig
-from bot.telegram_reminders import CALLBACK, Reminders
+from bot.telegram.notifier import CALLBACK, Reminders
 from bot.wiring import App
 from fakes.bot_api import FakeBotApi
 from fakes.clock import FixedClock

@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from bot.config import ConfigError, Secret, Settings
-from bot.telegram_app import serve
-from bot.telegram_config import WebhookSettings, load_telegram_settings, webhook_secret
+from bot.telegram.application import serve
+from bot.telegram.config import WebhookSettings, load_telegram_settings, webhook_secret
 from conftest import ROOT
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixtures)
 from fakes.cli import processes  # noqa: F401 (fixture)

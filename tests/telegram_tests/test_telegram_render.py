@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.telegram_render import MAX_MESSAGE, button_label, keyboard, split_message, to_html, units
+from bot.telegram.rendering import MAX_MESSAGE, button_label, keyboard, split_message, to_html, units
 from dialogs import Button
 
 

@@ -33,7 +33,7 @@ from telegram.ext import (
 )
 
 from bot.identity import conversation_key
-from bot.telegram_render import button_label, keyboard, split_message, to_html, units, MAX_MESSAGE
+from bot.telegram.rendering import button_label, keyboard, split_message, to_html, units, MAX_MESSAGE
 from bot.wiring import App
 from dialogs import Incoming, Renderer, Response, Sender
 

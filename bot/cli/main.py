@@ -79,23 +79,23 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate all content (knowledge, NLU data, safety, catalogs); warn about "
                    "unverified numbers and an outdated kvalitetsstandard").set_defaults(func=_check)
 
-    from bot.cases_cli import add_parsers as add_case_parsers
+    from bot.cli.cases import add_parsers as add_case_parsers
 
     add_case_parsers(sub)
-    from bot.caseworkers_cli import add_parsers as add_caseworker_parsers
+    from bot.cli.caseworkers import add_parsers as add_caseworker_parsers
 
     add_caseworker_parsers(sub)
-    from bot.providers_cli import add_parsers as add_provider_parsers
+    from bot.cli.providers import add_parsers as add_provider_parsers
 
     add_provider_parsers(sub)
-    from bot.reminders_cli import add_parsers as add_reminder_parsers
+    from bot.cli.reminders import add_parsers as add_reminder_parsers
 
     add_reminder_parsers(sub)
     return parser
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.telegram_config import bot_token, load_telegram_settings, webhook_secret
+    from bot.telegram.config import bot_token, load_telegram_settings, webhook_secret
 
     token = bot_token()
     if token is None:
@@ -105,7 +105,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         telegram = load_telegram_settings(settings)
         secret = webhook_secret()
-        from bot.telegram_app import serve
+        from bot.telegram.application import serve
 
         return serve(settings, telegram, token, secret)
     except ConfigError as exc:
@@ -114,7 +114,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.terminal import CHANNEL, TerminalChannel
+    from bot.cli.terminal import CHANNEL, TerminalChannel
     from bot.wiring import build_app
     from dialogs import Role, Sender
 
@@ -139,7 +139,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.ask import ask_jsonl, ask_one
+    from bot.cli.ask import ask_jsonl, ask_one
     from bot.wiring import build_app
 
     if not args.jsonl and not args.text:
@@ -237,7 +237,7 @@ def _nlu_export(args: argparse.Namespace, settings: Settings) -> int:
 def _check(args: argparse.Namespace, settings: Settings) -> int:
     from zoneinfo import ZoneInfo
 
-    from bot.check import check_content, check_warnings
+    from bot.cli.check import check_content, check_warnings
     from reminders import SystemClock, local_today
 
     problems = check_content(settings)

@@ -7,7 +7,7 @@ may press): the channel answers it with the engine's pop-up or adds its line und
 Nothing personal is logged: reminder ids and outcomes.
 
 `Reminders` bundles the scheduler for `stifinder run`: `start(bot)` in post_init and `stop()` at
-shutdown (bot.telegram_app does both).
+shutdown (bot.telegram.application does both).
 """
 
 from __future__ import annotations

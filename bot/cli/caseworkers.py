@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 
-from bot.cases_cli import _fail, _run
+from bot.cli.cases import _fail, _run
 from bot.config import ConfigError, Settings
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Builds the python-telegram-bot Application around the channel, and runs it (`stifinder run`).
 
 Owns the Bot API plumbing: base URLs (Telegram's or a local Bot API server), HTTP timeouts,
-retries (bot.telegram_request), AIORateLimiter for Telegram's flood limits and 429s, the command
+retries (bot.telegram.request), AIORateLimiter for Telegram's flood limits and 429s, the command
 menu at start-up, long polling or a webhook with Telegram's secret token, and a clean stop on
 SIGINT/SIGTERM. Knows nothing about what is said.
 """
@@ -20,10 +20,10 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRa
 from telegram.request import HTTPXRequest
 
 from bot.config import ConfigError, Secret, Settings
-from bot.telegram import TelegramChannel
-from bot.telegram_config import TelegramSettings
-from bot.telegram_reminders import Reminders, build_reminders
-from bot.telegram_request import RetryingRequest
+from bot.telegram.channel import TelegramChannel
+from bot.telegram.config import TelegramSettings
+from bot.telegram.notifier import Reminders, build_reminders
+from bot.telegram.request import RetryingRequest
 from bot.wiring import App, build_app
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def build_application(app: App, settings: TelegramSettings, token: Secret, base_
             learns who wrote).
         rate_limiter: defaults to AIORateLimiter (30 messages/s overall, 20/min per group) that
             waits out a 429's retry_after up to settings.rate_limit_retries times.
-        reminders: caseworker reminders (bot.telegram_reminders): their scheduler starts in post_init
+        reminders: caseworker reminders (bot.telegram.notifier): their scheduler starts in post_init
             and stops in post_stop. Defaults to none.
     """
     # Opt in to python-telegram-bot's coming time-period type (timedelta): without it every 429

@@ -1,7 +1,7 @@
 """`stifinder providers import|list|export`: the provider catalogue from the command line.
 
 Each command is one unit of work on the database of STIFINDER_DATABASE_URL (or database.url), as in
-bot/cases_cli.py. An import replaces the whole catalogue (the sample too) in one transaction, or
+bot/cli/cases.py. An import replaces the whole catalogue (the sample too) in one transaction, or
 nothing at all: a bad file prints every problem (line, field, what is wrong) on stderr and exits 1.
 Messages are Danish, unlike the English of `cases`: the people who import are the municipality's
 staff fixing a Danish spreadsheet, and the problems name its Danish content. The database and the

@@ -113,7 +113,7 @@ def check_warnings(settings: Settings, today: date) -> list[str]:
 
 def _check_caseworker_features(settings: Settings) -> list[str]:
     """The config sections and content of the caseworker features (what `stifinder run` would refuse)."""
-    from bot.caseworkers_cli import load_caseworker_settings
+    from bot.cli.caseworkers import load_caseworker_settings
     from bot.config import ConfigError
     from bot.provider_settings import load_provider_settings
     from bot.reminders_config import load_reminders_config

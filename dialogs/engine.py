@@ -291,7 +291,7 @@ class DialogEngine:
                 entities = [Entity(str(k), v, 0, 0) for k, v in values.items() if isinstance(v, (str, int, bool))]
         return Parse(text=text, intent=intent, confidence=1.0, entities=tuple(entities))
 
-    def _response(self, replies: Sequence[Reply | Outgoing], lang: str, intent: str, confidence: float, route: str,
+    def _response(self, replies: Sequence[Reply], lang: str, intent: str, confidence: float, route: str,
                   safety: Tier = Tier.NONE, withdraw: bool = False) -> Response:
         replies = list(replies)
         last = replies[-1] if replies else None
@@ -301,9 +301,7 @@ class DialogEngine:
         messages: list[Outgoing] = []
         note = alert = None
         for reply in replies:
-            if isinstance(reply, Outgoing):  # the provider desk's answers come rendered
-                messages.append(reply)
-            elif reply.where == "note":
+            if reply.where == "note":
                 note = self._renderer.render(reply, lang).text
             elif reply.where == "alert":
                 alert = self._renderer.render(reply, lang).text

@@ -51,6 +51,11 @@ def gettext_for(lang: str, message: str, domain: str = DOMAIN) -> str:
     return translations(lang, domain).gettext(message)
 
 
+def ngettext_for(lang: str, singular: str, plural: str, n: int, domain: str = DOMAIN) -> str:
+    """Translate a message id with a number in it, in the form for n ("1 udbyder", "2 udbydere")."""
+    return translations(lang, domain).ngettext(singular, plural, n)
+
+
 def long_date(day: date, lang: str) -> str:
     """Format a date as Danes write it: "fredag den 4. december 2026" (en: "Friday 4 December 2026")."""
     if lang == "da":

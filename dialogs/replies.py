@@ -1,25 +1,34 @@
 """Renders replies into text in the conversation's language: the one rendering path of every role.
 
 Each gettext domain has its table of message keys (citizens: "messages"; caseworkers: "caseworker";
-reminder buttons: "reminders"). A reply's parameters are rendered in the reply's language too: a
-date as Danes write it, a Count as "9 dage", a nested Reply as its text. Never talks to a channel.
+reminder buttons: "reminders"; the provider desk: "providers"). A key may name a pair of message ids
+(singular, plural), chosen by the reply's integer parameter "count". A reply's parameters are rendered
+in the reply's language too: a date as Danes write it, a Count as "9 dage", an Amount as "12.500", a
+nested Reply as its text. Never talks to a channel.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
 from dialogs.caseworker.pings import DOMAIN as REMINDERS_DOMAIN, PINGS
 from dialogs.caseworker.texts import CASEWORKER_TEXTS, DOMAIN as CASEWORKER_DOMAIN
-from dialogs.i18n import DOMAIN as CITIZEN_DOMAIN, days, gettext_for, long_date, months, weeks
+from dialogs.i18n import DOMAIN as CITIZEN_DOMAIN, days, gettext_for, long_date, months, ngettext_for, weeks
+from dialogs.providers.texts import DOMAIN as PROVIDERS_DOMAIN, PROVIDER_TEXTS
 from dialogs.texts import TEXTS
-from dialogs.turn import Button, Count, Outgoing, Param, Reply
+from dialogs.turn import Amount, Button, Count, Joined, Outgoing, Param, Reply, ShortDate
 from knowledge import Municipality
 from knowledge.municipality import ROUTING_RULE
 
-# Message keys → Danish msgids, per gettext domain.
-TABLES: dict[str, dict[str, str]] = {
+# Message keys → Danish msgids (or a singular and plural pair), per gettext domain.
+TABLES: dict[str, Mapping[str, str | tuple[str, str]]] = {
     CITIZEN_DOMAIN: TEXTS, CASEWORKER_DOMAIN: CASEWORKER_TEXTS, REMINDERS_DOMAIN: PINGS,
+    PROVIDERS_DOMAIN: PROVIDER_TEXTS,
 }
 
 
@@ -35,17 +44,56 @@ def render_param(value: Param, lang: str) -> str:
         return long_date(value, lang)
     if isinstance(value, Count):
         return {"weeks": weeks, "months": months}.get(value.unit, days)(value.n, lang)
+    if isinstance(value, Amount):
+        return _amount(value.kroner, lang)
+    if isinstance(value, ShortDate):
+        return _short_date(value.day, lang)
+    if isinstance(value, Joined):
+        return value.separator.join(render_param(item, lang) for item in value.items)
     if isinstance(value, Reply):
         return render_text(value, lang)
     return value.get(lang)
 
 
+@lru_cache(maxsize=4096)
+def _amount(kroner: int, lang: str) -> str:
+    """Format kroner (cached: Babel's formatting costs tens of microseconds a call)."""
+    return format_decimal(kroner, locale="da" if lang == "da" else "en_GB")
+
+
+@lru_cache(maxsize=4096)
+def _short_date(day: date, lang: str) -> str:
+    return format_date(day, "d. MMM y" if lang == "da" else "d MMM y", locale="da" if lang == "da" else "en_GB")
+
+
+def template(reply: Reply, lang: str, key: str | None = None) -> str:
+    """The translated template of a reply's key (or of another key of its domain, e.g. a button's)."""
+    message = TABLES[reply.domain][reply.key if key is None else key]
+    if isinstance(message, tuple):
+        count = reply.params.get("count")
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise TypeError(f"{reply.domain}:{reply.key} needs an integer parameter 'count'")
+        return ngettext_for(lang, message[0], message[1], count, reply.domain)
+    return gettext_for(lang, message, reply.domain)
+
+
 def render_text(reply: Reply, lang: str) -> str:
-    """Render a reply of a domain without placeholders of the municipality (caseworkers, reminders)."""
+    """Render a reply of a domain without placeholders of the municipality (caseworkers, reminders, providers)."""
     params = {name: render_param(value, lang) for name, value in reply.params.items()}
-    text = gettext_for(lang, TABLES[reply.domain][reply.key], reply.domain)
+    text = template(reply, lang)
     text = text.format_map(params) if params else text
     return text + "".join(part.glue + render_text(part, lang) for part in reply.parts)
+
+
+def render_message(reply: Reply, lang: str) -> Outgoing:
+    """Render a reply of a domain without placeholders of the municipality into a message: its text, its
+    buttons (a label that is a key of the domain is filled with the reply's parameters) and its sources."""
+    table = TABLES[reply.domain]
+    params = {name: render_param(value, lang) for name, value in reply.params.items()}
+    labels = tuple(Button(template(reply, lang, b.label).format_map(params) if b.label in table else b.label,
+                          b.payload) for b in reply.buttons)
+    sources = reply.sources + tuple(s for part in reply.parts for s in part.sources)
+    return Outgoing(key=reply.key, text=render_text(reply, lang), buttons=labels, sources=sources, about=reply.about)
 
 
 class Renderer:
@@ -80,10 +128,7 @@ class Renderer:
     def render(self, reply: Reply, lang: str) -> Outgoing:
         """Render a Reply of any domain into an Outgoing in the given language."""
         if reply.domain != CITIZEN_DOMAIN:
-            table = TABLES[reply.domain]
-            labels = tuple(Button(gettext_for(lang, table[b.label], reply.domain) if b.label in table else b.label,
-                                  b.payload) for b in reply.buttons)
-            return Outgoing(key=reply.key, text=render_text(reply, lang), buttons=labels, sources=reply.sources)
+            return render_message(reply, lang)
         buttons = tuple(Button(self.text(lang, b.label, reply.params) if b.label in TEXTS else b.label, b.payload)
                         for b in reply.buttons)
         text = self._citizen_text(reply, lang)

@@ -100,9 +100,31 @@ class Count:
     unit: str = "days"  # "days", "weeks" or "months"
 
 
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A sum of kroner, written as the reply's language writes numbers ("12.500", en "12,500")."""
+
+    kroner: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShortDate:
+    """A date where space is short, as in a list of providers ("4. dec. 2026", en "4 Dec 2026")."""
+
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """Several parameters written one after the other with a separator ("døgnbehandling, dagbehandling")."""
+
+    items: tuple[Param, ...]
+    separator: str = ", "
+
+
 # What a reply's parameter may be: rendered in the reply's language (a date as "fredag den 4. december
-# 2026", a Count as "9 dage", a nested Reply as its text).
-Param = Union[str, int, date, Count, "Reply", Localized]
+# 2026", a Count as "9 dage", an Amount as "12.500", a nested Reply as its text).
+Param = Union[str, int, date, Count, Amount, ShortDate, Joined, "Reply", Localized]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +138,11 @@ class Reply:
         sources: the source sections the message rests on.
         parts: rendered after this one, in the same message, each after its own `glue`.
         domain: the gettext domain whose table holds the key: "messages" (citizens), "caseworker",
-            "reminders".
+            "reminders", "providers".
         glue: what stands before this reply when it is a part ("\n\n", "\n", " ", " · ").
         where: "message" (a message of its own), "note" (a line added under the pressed message,
             whose buttons go) or "alert" (a pop-up for the person who pressed).
+        about: the ids of the catalogue entries the message names (the provider desk's providers).
     """
 
     key: str
@@ -130,6 +153,7 @@ class Reply:
     domain: str = "messages"
     glue: str = "\n\n"
     where: str = "message"
+    about: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from dialogs.caseworker.cases import (CANCEL, CONFIRM, KINDS, CaseDeps, Result, 
 from dialogs.caseworker.pings import pressed_replies
 from dialogs.caseworker.rules import case_answer, topic_answer
 from dialogs.context import Directory, Turn
+from dialogs.providers.desk import DeskAnswer
 from dialogs.turn import Button, Outgoing, Reply, Response, Role
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, CaseSentence, Span
 from nlu import detect_language
@@ -69,7 +70,7 @@ PAYLOADS = ("rem:", "cw:")
 class ProviderAnswers(Protocol):
     """Answers questions about treatment providers (dialogs/providers/desk.py implements it)."""
 
-    async def answer(self, text: str, lang: str, *, now: datetime) -> Response | None:
+    async def answer(self, text: str, *, now: datetime) -> DeskAnswer | None:
         """Answer a provider question (free text, /tilbud's arguments, or a "/tilbud..." button payload).
 
         Returns None when the text is not a provider question.
@@ -135,7 +136,7 @@ class CaseworkerDesk:
         sender = turn.incoming.sender
         return sender.app_lang if sender is not None and sender.app_lang in ("da", "en") else "da"
 
-    async def respond(self, turn: Turn) -> list[Reply | Outgoing] | None:
+    async def respond(self, turn: Turn) -> list[Reply] | None:
         """Answer a turn of the caseworker side; None when the citizen assistant should answer it."""
         role = turn.identity.role
         if turn.incoming.button and turn.text.startswith("rem:"):
@@ -175,7 +176,7 @@ class CaseworkerDesk:
 
     # --- private chats -------------------------------------------------------------------------
 
-    async def _register(self, turn: Turn, code: str) -> list[Reply | Outgoing]:
+    async def _register(self, turn: Turn, code: str) -> list[Reply]:
         """Redeem an invite code (/start CODE); an invalid one gets one line and nothing is stored."""
         sender = turn.incoming.sender
         account = sender.account if sender is not None and sender.channel == "telegram" else None
@@ -196,7 +197,7 @@ class CaseworkerDesk:
         turn.lang = lang
         return self._done(turn, f"caseworker.register.{key}", [say(key)])
 
-    async def _set_language(self, turn: Turn, who: _Who | None, args: list[str]) -> list[Reply | Outgoing]:
+    async def _set_language(self, turn: Turn, who: _Who | None, args: list[str]) -> list[Reply]:
         chosen = args[0].lower() if args else ""
         if chosen not in ("da", "en"):
             return self._done(turn, "caseworker.sprog", [say("usage_language")])
@@ -221,7 +222,7 @@ class CaseworkerDesk:
             return await reopen(session, worker, args, at, today, self._deps)
         return await list_cases(session, worker, today)
 
-    async def _sentence(self, turn: Turn, who: _Who | None, today: date) -> list[Reply | Outgoing] | None:
+    async def _sentence(self, turn: Turn, who: _Who | None, today: date) -> list[Reply] | None:
         """Read a sentence about a case into a proposal; a provider question goes to the provider desk."""
         text, at = turn.text, turn.incoming.at
         if find_cpr(text):
@@ -288,7 +289,7 @@ class CaseworkerDesk:
         return question.topic is not None and (QUESTION.search(text) is not None or no_event)
 
     async def _answer_question(self, turn: Turn, who: _Who | None, question: RuleQuestion,
-                               today: date) -> list[Reply | Outgoing] | None:
+                               today: date) -> list[Reply] | None:
         """Answer a question about a rule or the standard, or about one case's deadlines."""
         topic = question.topic or ""
         turn.parse = replace(turn.parse, intent=topic, confidence=question.confidence)
@@ -307,7 +308,7 @@ class CaseworkerDesk:
             return None
         return self._done(turn, "caseworker.rule" if topic.startswith("rule/") else "caseworker.standard", [answer])
 
-    async def _press(self, turn: Turn, who: _Who) -> list[Reply | Outgoing]:
+    async def _press(self, turn: Turn, who: _Who) -> list[Reply]:
         """Act on a button: confirm or cancel a proposal, or a provider-desk payload."""
         payload = turn.text
         if payload.startswith(f"/{OFFERS}"):
@@ -324,7 +325,7 @@ class CaseworkerDesk:
         self._remember(who, result, turn.incoming.at)
         return self._done(turn, "caseworker.confirm", [result.reply])
 
-    async def _reminder(self, turn: Turn) -> list[Reply | Outgoing]:
+    async def _reminder(self, turn: Turn) -> list[Reply]:
         """A reminder's button: done, snooze or show the case, by the case's caseworker or a colleague."""
         match = REMINDER_BUTTON.match(turn.text)
         if match is None:
@@ -341,7 +342,7 @@ class CaseworkerDesk:
 
     # --- team chats and other groups -----------------------------------------------------------
 
-    async def _group(self, turn: Turn) -> list[Reply | Outgoing]:
+    async def _group(self, turn: Turn) -> list[Reply]:
         command, args = _command(turn.text)
         button = turn.incoming.button
         if command in TEAM_COMMANDS and not button:
@@ -388,7 +389,7 @@ class CaseworkerDesk:
             return self._done(turn, "caseworker.team.help", [say("team_help")])
         return silent
 
-    async def _team_digest(self, turn: Turn) -> list[Reply | Outgoing]:
+    async def _team_digest(self, turn: Turn) -> list[Reply]:
         """Turn the team's daily digest of overdue deadlines on or off (/frister_team), by a caseworker of the team."""
         sender = turn.incoming.sender
         worker_id = turn.identity.caseworker_id
@@ -400,7 +401,7 @@ class CaseworkerDesk:
         log.info("caseworker team digest outcome=%s", key)
         return self._done(turn, f"caseworker.team.digest.{key}", [say(key)])
 
-    async def _register_team(self, turn: Turn, args: list[str]) -> list[Reply | Outgoing]:
+    async def _register_team(self, turn: Turn, args: list[str]) -> list[Reply]:
         """Register the group as a team chat (/team CODE), when a caseworker of that team sends the code."""
         sender = turn.incoming.sender
         worker_id = turn.identity.caseworker_id
@@ -428,30 +429,30 @@ class CaseworkerDesk:
 
     # --- helpers -------------------------------------------------------------------------------
 
-    async def _offers(self, turn: Turn, text: str, route: str) -> list[Reply | Outgoing]:
+    async def _offers(self, turn: Turn, text: str, route: str) -> list[Reply]:
         if self._providers is None:
             return self._done(turn, route, [say("desk_missing")])
         if not text.strip():
             return self._done(turn, route, [say("usage_tilbud")])
-        answer = await self._providers.answer(text, turn.lang, now=turn.incoming.at)
+        answer = await self._providers.answer(text, now=turn.incoming.at)
         if answer is None:
             return self._done(turn, route, [say("usage_tilbud")])
         return self._provider_answer(turn, answer)
 
-    async def _provider_question(self, turn: Turn) -> list[Reply | Outgoing] | None:
+    async def _provider_question(self, turn: Turn) -> list[Reply] | None:
         """The provider desk's answer to a free-text question, or None when it is not a provider question."""
         if self._providers is None:
             return None
-        answer = await self._providers.answer(turn.text, turn.lang, now=turn.incoming.at)
+        answer = await self._providers.answer(turn.text, now=turn.incoming.at)
         return None if answer is None else self._provider_answer(turn, answer)
 
     @staticmethod
-    def _provider_answer(turn: Turn, answer: Response) -> list[Reply | Outgoing]:
+    def _provider_answer(turn: Turn, answer: DeskAnswer) -> list[Reply]:
         turn.route = answer.route
-        return list(answer.messages)
+        return [answer.reply]
 
     @staticmethod
-    def _done(turn: Turn, route: str, replies: list[Reply]) -> list[Reply | Outgoing]:
+    def _done(turn: Turn, route: str, replies: list[Reply]) -> list[Reply]:
         turn.route = route
         return list(replies)
 

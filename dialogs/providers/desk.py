@@ -1,9 +1,9 @@
 """The provider desk: answers caseworkers' and team chats' questions about the provider catalogue.
 
-Parse (nlu/provider_language.py) → query (knowledge/providers/query.py) → render
-(dialogs/providers/render.py, gettext domain "providers"). Callers: the caseworker Telegram side
-through the `ProviderAnswers` protocol (`answer`), and `stifinder ask --jsonl` for the roles
-"caseworker" and "team" (`answer_with_ids`, which also names the matched providers).
+Parse (nlu/provider_language.py) → query (knowledge/providers/query.py) → replies
+(dialogs/providers/render.py, gettext domain "providers"), rendered like every other reply by the
+engine's Renderer. The caller is the caseworker desk (dialogs/caseworker/desk.py) through its
+`ProviderAnswers` protocol, for registered caseworkers and team chats in every channel.
 
 Never for citizens: prices, contract status and capacity are caseworker-only, and the citizen
 engine has no path here. The role check is the caller's (registered caseworkers and team chats).
@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from dialogs.providers import render as R
-from dialogs.turn import Button, Outgoing, Response
+from dialogs.turn import Button, Reply
 from knowledge.providers.frit_valg import verdict
 from knowledge.providers.query import ProviderIndex, ProviderQuery, SortOrder, search
 from knowledge.providers.record import OfferType, Provider, Region, TargetGroup
@@ -59,12 +59,6 @@ class CatalogueSource(Protocol):
     async def snapshot(self) -> CatalogueSnapshot: ...
 
 
-class ProviderAnswers(Protocol):
-    """What the caseworker Telegram side calls: None means "not a provider question"."""
-
-    async def answer(self, text: str, lang: str, *, now: datetime) -> Response | None: ...
-
-
 @dataclass(frozen=True, slots=True)
 class FritValgCitation:
     """Where the frit valg rules come from: the standard's title and section, and the national caveat's source."""
@@ -76,11 +70,23 @@ class FritValgCitation:
 
 @dataclass(frozen=True, slots=True)
 class DeskAnswer:
-    """A desk answer and the ids of the providers it lists (for scripts and evaluation)."""
+    """A desk answer: one message, the kind of answer and the ids of the providers it names.
 
-    response: Response
-    provider_ids: tuple[str, ...]
+    Attributes:
+        reply: the message (domain "providers"; its `about` names the providers).
+        kind: "search", "more", "provider", "frit_valg" or "help".
+    """
+
+    reply: Reply
     kind: str
+
+    @property
+    def provider_ids(self) -> tuple[str, ...]:
+        return self.reply.about
+
+    @property
+    def route(self) -> str:
+        return f"provider_desk.{self.kind}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,25 +111,19 @@ class ProviderDesk:
         self._is_sample = False
         self._pages: OrderedDict[str, _Page] = OrderedDict()
 
-    async def answer(self, text: str, lang: str, *, now: datetime) -> Response | None:
-        """Answer a provider question (free text, /tilbud arguments or a button payload), or None."""
-        found = await self.answer_with_ids(text, lang, now=now)
-        return None if found is None else found.response
-
-    async def answer_with_ids(self, text: str, lang: str, *, now: datetime) -> DeskAnswer | None:
-        """Answer like `answer`, also naming the listed providers."""
+    async def answer(self, text: str, *, now: datetime) -> DeskAnswer | None:
+        """Answer a provider question (free text, /tilbud arguments or a button payload), or None when the
+        text is not a provider question."""
         await self._refresh()
-        lang = lang if lang in ("da", "en") else "da"
-        words = R.Words(lang)
         stripped = text.strip()
         command = stripped.split(maxsplit=1)[0].split("@")[0].lower() if stripped else ""
         if command == MORE:
-            return self._more(words, stripped.split()[1:], now)
+            return self._more(stripped.split()[1:], now)
         if command == COMMAND:
             stripped = stripped.split(maxsplit=1)[1] if len(stripped.split(maxsplit=1)) > 1 else ""
             if not stripped:
-                return self._done(words, "help", [words("help")], (), ())
-        return self.respond(self.parse(stripped), words, now)
+                return self._done("help", [R.say("help")], (), ())
+        return self.respond(self.parse(stripped), now)
 
     def parse(self, text: str) -> ProviderRequest:
         """Parse a question against the current catalogue's names."""
@@ -144,96 +144,99 @@ class ProviderDesk:
             provider_ids=tuple(dict.fromkeys(ids)),
             frit_valg=request.kind is Kind.FRIT_VALG)
 
-    def respond(self, request: ProviderRequest, words: R.Words, now: datetime) -> DeskAnswer | None:
+    def respond(self, request: ProviderRequest, now: datetime) -> DeskAnswer | None:
         """Answer a parsed request."""
         if request.kind is Kind.NONE:
             return None
         query = self.to_query(request)
         if request.kind is Kind.PROVIDER:
-            return self._cards(words, query, now)
+            return self._cards(query, now)
         if request.kind is Kind.FRIT_VALG:
-            return self._frit_valg(words, query, now)
-        return self._list(words, query, 0, now, "search")
+            return self._frit_valg(query, now)
+        return self._list(query, 0, now, "search")
 
     # --- kinds of answer ------------------------------------------------------------------------------
 
-    def _list(self, words: R.Words, query: ProviderQuery, offset: int, now: datetime, kind: str,
-              lead: tuple[str, ...] = (), tail: tuple[str, ...] = ()) -> DeskAnswer:
+    def _list(self, query: ProviderQuery, offset: int, now: datetime, kind: str,
+              lead: tuple[Reply, ...] = (), tail: tuple[Reply, ...] = ()) -> DeskAnswer:
         result = search(self._index, query)
-        blocks = list(lead) + [R.describe_query(words, query)]
+        blocks = list(lead) + [R.describe_query(query)]
         shown = result.page(offset, self.settings.max_results)
         buttons: tuple[Button, ...] = ()
+        more: dict[str, int] = {}
         if not result.total:
-            blocks.append(words("none"))
-            blocks.extend(R.widening_lines(words, query, result.widenings))
+            blocks.append(R.say("none"))
+            blocks.extend(R.widening_lines(query, result.widenings))
         else:
             total = result.total
-            blocks.append(words("found_one") if total == 1 else
-                          words("found", count=total, first=offset + 1, last=offset + len(shown)))
+            blocks.append(R.say("found_one") if total == 1 else
+                          R.say("found", count=total, first=offset + 1, last=offset + len(shown)))
             today = now.date()
-            blocks.extend(R.match_block(words, offset + i + 1, match, today, self.settings.stale_after_days)
+            blocks.extend(R.match_block(offset + i + 1, match, today, self.settings.stale_after_days)
                           for i, match in enumerate(shown))
             following = offset + len(shown)
             if following < total:
                 page_id = self._remember(query, now)
-                last = min(following + self.settings.max_results, total)
-                buttons = (Button(words("more", first=following + 1, last=last, count=total),
-                                  f"{MORE} {page_id} {following}"),)
+                more = {"next_first": following + 1, "total": total,
+                        "next_last": min(following + self.settings.max_results, total)}
+                buttons = (Button("more", f"{MORE} {page_id} {following}"),)
         if result.held_back and offset == 0:
             held = len(result.held_back)
             # The count is exact; the names stop at a page's length (a real catalogue holds back a handful).
             names = [p.name for p, _ in result.held_back[:self.settings.max_results]]
             listed = ", ".join(names) + (", …" if held > len(names) else "")
-            blocks.append(words.plural("held_back", held, count=held, names=listed))
+            blocks.append(R.say("held_back", count=held, names=listed))
         blocks.extend(tail)
-        return self._done(words, kind, blocks, tuple(m.provider.id for m in shown), buttons)
+        answer = self._done(kind, blocks, tuple(m.provider.id for m in shown), buttons)
+        return replace(answer, reply=replace(answer.reply, params=answer.reply.params | more))
 
-    def _cards(self, words: R.Words, query: ProviderQuery, now: datetime) -> DeskAnswer:
+    def _cards(self, query: ProviderQuery, now: datetime) -> DeskAnswer:
         providers = [p for p in (self._index.get(i) for i in query.provider_ids) if p is not None]
         if not providers:
-            return self._done(words, "provider", [words("unknown_provider")], (), ())
+            return self._done("provider", [R.say("unknown_provider")], (), ())
         age = query.age_min if query.age_min is not None and query.age_min == query.age_max else None
-        blocks = [R.card(words, p, now.date(), self.settings.stale_after_days, age) for p in providers]
-        return self._done(words, "provider", blocks, tuple(p.id for p in providers), ())
+        blocks = [R.card(p, now.date(), self.settings.stale_after_days, age) for p in providers]
+        return self._done("provider", blocks, tuple(p.id for p in providers), ())
 
-    def _frit_valg(self, words: R.Words, query: ProviderQuery, now: datetime) -> DeskAnswer:
-        rules = [words("frit_valg_rules")]
+    def _frit_valg(self, query: ProviderQuery, now: datetime) -> DeskAnswer:
+        rules = [R.say("frit_valg_rules")]
         if self._citation is not None:
             c = self._citation
-            rules.append(words("frit_valg_source", title=c.title, section=c.section, caveat=c.caveat))
+            rules.append(R.say("frit_valg_source", title=c.title, section=c.section, caveat=c.caveat))
         sources = (self._citation.section,) if self._citation else ()
         if query.anonymous:
-            answer = self._done(words, "frit_valg", [words("frit_valg_anonymous")] + rules, (), ())
-            return replace(answer, response=_with_sources(answer.response, sources))
+            answer = self._done("frit_valg", [R.say("frit_valg_anonymous")] + rules, (), ())
+            return _with_sources(answer, sources)
         types = sorted(query.offer_types)
         if query.provider_ids:
             providers = [p for p in (self._index.get(i) for i in query.provider_ids) if p is not None]
             if len(types) == 1:
-                lines = [self._verdict_line(words, provider, types[0]) for provider in providers]
+                lines = [self._verdict_line(provider, types[0]) for provider in providers]
             else:  # no visiteret type named: the cards show approval and offer types, and we ask for the type
-                lines = [R.card(words, p, now.date(), self.settings.stale_after_days, None) for p in providers]
-                lines.append(words("frit_valg_one_type"))
-            answer = self._done(words, "frit_valg", lines + rules, tuple(p.id for p in providers), ())
+                lines = [R.card(p, now.date(), self.settings.stale_after_days, None) for p in providers]
+                lines.append(R.say("frit_valg_one_type"))
+            answer = self._done("frit_valg", lines + rules, tuple(p.id for p in providers), ())
         elif len(types) == 1:
-            lead = (words("frit_valg_list", offer=words.offer(types[0])),)
-            answer = self._list(words, query, 0, now, "frit_valg", lead, tuple(rules))
+            lead = (R.say("frit_valg_list", offer=R.offer(types[0])),)
+            answer = self._list(query, 0, now, "frit_valg", lead, tuple(rules))
         else:
-            lines = [words("frit_valg_one_type")] if types else []
-            answer = self._done(words, "frit_valg", lines + rules, (), ())
-        return replace(answer, response=_with_sources(answer.response, sources))
+            lines = [R.say("frit_valg_one_type")] if types else []
+            answer = self._done("frit_valg", lines + rules, (), ())
+        return _with_sources(answer, sources)
 
-    def _verdict_line(self, words: R.Words, provider: Provider, offer: OfferType) -> str:
+    @staticmethod
+    def _verdict_line(provider: Provider, offer: OfferType) -> Reply:
         found = verdict(provider, offer)
         if found.allowed:
-            return words("frit_valg_yes", name=provider.name, offer=words.offer(offer))
-        why = ", ".join(R.refusal_text(words, r, offer) for r in found.refusals)
-        return words("frit_valg_no", name=provider.name, offer=words.offer(offer), why=why)
+            return R.say("frit_valg_yes", name=provider.name, offer=R.offer(offer))
+        why = R.joined(R.refusal_text(r, offer) for r in found.refusals)
+        return R.say("frit_valg_no", name=provider.name, offer=R.offer(offer), why=why)
 
-    def _more(self, words: R.Words, args: list[str], now: datetime) -> DeskAnswer:
+    def _more(self, args: list[str], now: datetime) -> DeskAnswer:
         page = self._pages.get(args[0]) if args else None
         if page is None or page.expires <= now or len(args) < 2 or not args[1].isdigit():
-            return self._done(words, "more", [words("page_expired")], (), ())
-        return self._list(words, page.query, int(args[1]), now, "more")
+            return self._done("more", [R.say("page_expired")], (), ())
+        return self._list(page.query, int(args[1]), now, "more")
 
     # --- plumbing ----------------------------------------------------------------------------------------
 
@@ -246,14 +249,10 @@ class ProviderDesk:
         self._pages[page_id] = _Page(query, now + timedelta(minutes=self.settings.page_ttl_minutes))
         return page_id
 
-    def _done(self, words: R.Words, kind: str, blocks: list[str], ids: tuple[str, ...],
-              buttons: tuple[Button, ...]) -> DeskAnswer:
+    def _done(self, kind: str, blocks: list[Reply], ids: tuple[str, ...], buttons: tuple[Button, ...]) -> DeskAnswer:
         if self._is_sample:
-            blocks = blocks + [words("sample")]
-        message = Outgoing(key=f"providers/{kind}", text="\n\n".join(blocks), buttons=buttons, about=ids)
-        response = Response(messages=(message,), intent=f"providers/{kind}", confidence=1.0, lang=words.lang,
-                            route=f"provider_desk.{kind}")
-        return DeskAnswer(response, ids, kind)
+            blocks = blocks + [R.say("sample")]
+        return DeskAnswer(replace(R.message(blocks), buttons=buttons, about=ids), kind)
 
     async def _refresh(self) -> None:
         snapshot = await self._source.snapshot()
@@ -272,6 +271,5 @@ class ProviderDesk:
         self._pages.clear()
 
 
-def _with_sources(response: Response, sources: tuple[str, ...]) -> Response:
-    messages = tuple(replace(m, sources=sources) for m in response.messages)
-    return replace(response, messages=messages)
+def _with_sources(answer: DeskAnswer, sources: tuple[str, ...]) -> DeskAnswer:
+    return replace(answer, reply=replace(answer.reply, sources=sources))

@@ -22,6 +22,8 @@ TEXTS: dict[str, str] = {
     "age_under": N_("højst {age} år"),
     "age_over": N_("mindst {age} år"),
     "age_range": N_("{low}–{high} år"),
+    "line_provider": N_("{number}. {name} – {offers}, {region} ({municipality})"),
+    "line_waiting": N_("Ventetid: {days} (opdateret {date})"),
     "line_waiting_unknown": N_("Ventetid: ukendt"),
     "line_stale": N_("muligvis forældet"),
     "line_free": N_("ledige pladser: {count} (opdateret {date})"),
@@ -33,7 +35,7 @@ TEXTS: dict[str, str] = {
     "why_dual": N_("tager imod dobbeltdiagnose"),
     "why_age": N_("alder {range}"),
     "why_region": N_("i {region}"),
-    "more": N_("Vis flere ({first}–{last} af {count})"),
+    "more": N_("Vis flere ({next_first}–{next_last} af {total})"),
     "page_expired": N_("Listen er udløbet. Stil spørgsmålet igen, så får du en ny liste."),
     "none": N_("Ingen godkendte udbydere passer til søgningen."),
     "widen_region": N_("Ingen i {region}: {count} i hele landet uden regionskravet."),
@@ -91,9 +93,8 @@ TEXTS: dict[str, str] = {
     "frit_valg_source": N_("Kilde: {title}, afsnittet »{section}«; servicelovens § 101, stk. 5 og 7, og § 101 a; {caveat}."),
 }
 
-# Sentences with a number: (singular, plural) message ids, translated with ngettext (Words.plural).
+# Sentences with a number: (singular, plural) message ids, chosen by the reply's parameter "count".
 PLURALS: dict[str, tuple[str, str]] = {
-    "line_waiting": (N_("Ventetid: {days} dag (opdateret {date})"), N_("Ventetid: {days} dage (opdateret {date})")),
     "widen": (N_("Uden {filter}: {count} udbyder."), N_("Uden {filter}: {count} udbydere.")),
     "held_back": (
         N_("{count} udbyder, der ellers passer, er ikke vist, fordi den ikke er godkendt af Socialtilsynet eller ikke "
@@ -157,6 +158,18 @@ REGION_LABELS: dict[str, str] = {
     "Syddanmark": N_("Syddanmark"),
     "Sjælland": N_("Sjælland"),
     "Hovedstaden": N_("Hovedstaden"),
+}
+
+
+# Every key of the domain for the one Renderer: the sentences, the plural sentences and the labels of the
+# catalogue's codes ("offer:doegn", "group:gravide", "region:Nordjylland", "ownership:private", "contract:none").
+PROVIDER_TEXTS: dict[str, str | tuple[str, str]] = {
+    **TEXTS, **PLURALS, "youth": YOUTH_LABEL,
+    **{f"offer:{code}": message for code, message in OFFER_LABELS.items()},
+    **{f"group:{code}": message for code, message in GROUP_LABELS.items()},
+    **{f"region:{code}": message for code, message in REGION_LABELS.items()},
+    **{f"ownership:{code}": message for code, message in OWNERSHIP_LABELS.items()},
+    **{f"contract:{code}": message for code, message in CONTRACT_LABELS.items()},
 }
 
 

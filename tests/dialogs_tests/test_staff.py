@@ -197,14 +197,14 @@ async def test_a_cpr_number_in_a_sentence_is_refused(staff: Staff) -> None:
 async def test_provider_questions_go_to_the_provider_desk(staff: Staff) -> None:
     await staff.register(ANNE)
     answer = await staff.says(ANNE, "hvilke døgntilbud tager imod gravide?")
-    assert answer is not None and answer.route == "providers"
+    assert answer is not None and answer.route == "provider_desk.search"
     offers = await staff.says(ANNE, "/tilbud døgn med dobbeltdiagnose")
-    assert offers is not None and offers.route == "providers"
+    assert offers is not None and offers.route == "provider_desk.search"
     assert staff.providers.asked[-1] == "døgn med dobbeltdiagnose"
     usage = await staff.says(ANNE, "/tilbud")
     assert usage is not None and usage.keys == ["usage_tilbud"]
     button = await staff.presses(ANNE, "/tilbud{\"page\":\"2\"}")
-    assert button is not None and button.route == "providers"
+    assert button is not None and button.route == "provider_desk.search"
     # Not a provider question and not about a case: a question about the rules, answered from the rule file.
     rule = await staff.says(ANNE, "hvad er behandlingsgarantien")
     assert rule.route == "caseworker.rule" and "SEL § 101, stk. 4" in rule.text
@@ -235,7 +235,7 @@ async def test_team_chat_registration_and_answers(staff: Staff) -> None:
         assert await session.scalar(select(TeamChatRecord.team).where(TeamChatRecord.telegram_chat_id == group)) == "nord"
 
     answer = await staff.says_in_group(CITIZEN, group, "hvilke døgntilbud har vi")
-    assert answer is not None and answer.route == "providers"
+    assert answer is not None and answer.route == "provider_desk.search"
     chatter = await staff.says_in_group(CITIZEN, group, "god weekend alle sammen")
     assert chatter is not None and chatter.messages == ()
     addressed = await staff.says_in_group(CITIZEN, group, "hvad kan du", addressed=True)
@@ -243,7 +243,7 @@ async def test_team_chat_registration_and_answers(staff: Staff) -> None:
     private = await staff.says_in_group(ANNE, group, "/frister")
     assert private is not None and private.keys == ["team_private_only"]
     offers = await staff.presses(CITIZEN, "/tilbud{\"page\":\"2\"}", chat_id=group)
-    assert offers is not None and offers.route == "providers"
+    assert offers is not None and offers.route == "provider_desk.search"
 
     # the daily digest of overdue deadlines: opt-in, by a caseworker of the team only
     refused = await staff.says_in_group(CY, group, "/frister_team")

@@ -9,7 +9,9 @@ from typing import Any, Sequence
 
 import yaml
 
-from dialogs.providers.desk import CatalogueSnapshot, DeskAnswer, ProviderDesk
+from dialogs.providers.desk import CatalogueSnapshot, ProviderDesk
+from dialogs.replies import render_message
+from dialogs.turn import Outgoing
 from knowledge.providers.record import Provider
 from nlu.provider_language import ProviderRequest
 
@@ -30,6 +32,33 @@ class FixedCatalogue:
         return self.current
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A desk answer rendered as the engine renders it: one message, and what the desk said it is about."""
+
+    message: Outgoing
+    kind: str
+    route: str
+
+    @property
+    def text(self) -> str:
+        return self.message.text
+
+    @property
+    def messages(self) -> tuple[Outgoing, ...]:
+        return (self.message,)
+
+    @property
+    def provider_ids(self) -> tuple[str, ...]:
+        return self.message.about
+
+
+async def ask(desk: ProviderDesk, text: str, lang: str = "da", *, now: datetime = NOW) -> Asked | None:
+    """Ask the desk and render its answer in a language, or None when it is not a provider question."""
+    answer = await desk.answer(text, now=now)
+    return None if answer is None else Asked(render_message(answer.reply, lang), answer.kind, answer.route)
+
+
 @dataclass
 class Outcome:
     id: str
@@ -42,7 +71,7 @@ def load_eval() -> list[dict[str, Any]]:
     return questions
 
 
-def check(item: dict[str, Any], request: ProviderRequest, answer: DeskAnswer | None) -> list[str]:
+def check(item: dict[str, Any], request: ProviderRequest, answer: Asked | None) -> list[str]:
     """Return the expected fields the parse or the answer got wrong."""
     failed = []
     kind = request.kind.value
@@ -63,7 +92,7 @@ def check(item: dict[str, Any], request: ProviderRequest, answer: DeskAnswer | N
     if item.get("no_match") and ids:
         failed.append(f"matched={ids[:3]}")
     if "held_back" in item:
-        text = answer.response.text if answer else ""
+        text = answer.text if answer else ""
         names = {"eks-slagelse-kognitiv": "Kognitiv Dag Slagelse"}
         if not all(names.get(i, i) in text for i in item["held_back"]):
             failed.append("held_back missing")
@@ -74,7 +103,7 @@ async def score(desk: ProviderDesk) -> list[Outcome]:
     """Run every eval question through the desk; return one outcome each."""
     outcomes = []
     for item in load_eval():
-        answer = await desk.answer_with_ids(item["text"], item.get("lang", "da"), now=NOW)
+        answer = await ask(desk, item["text"], item.get("lang", "da"))
         request = desk.parse(item["text"])
         outcomes.append(Outcome(item["id"], item["text"], check(item, request, answer)))
     return outcomes

@@ -15,7 +15,9 @@ from bot.identity import conversation_key
 from bot.reminders_config import load_reminders_config
 from bot.storage import open_database
 from bot.wiring import build_engine
-from dialogs import Deps, DialogEngine, Incoming, Outgoing, Response, Sender
+from dialogs import Deps, DialogEngine, Incoming, Response, Sender
+from dialogs.providers.desk import DeskAnswer
+from dialogs.providers.render import say
 from nlu import LocalParser
 from nlu.case_language import CaseLanguage, load_case_language
 from reminders.access import create_invite, create_team_chat_code
@@ -31,12 +33,11 @@ class FakeProviders:
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    async def answer(self, text: str, lang: str, *, now: datetime) -> Response | None:
+    async def answer(self, text: str, *, now: datetime) -> DeskAnswer | None:
         self.asked.append(text)
         if "døgn" not in text.lower() and "tilbud" not in text.lower():
             return None
-        message = Outgoing(key="provider_list", text=f"3 tilbud passer ({lang})")
-        return Response(messages=(message,), intent="provider/query", confidence=1.0, lang=lang, route="providers")
+        return DeskAnswer(say("found", count=3, first=1, last=3), "search")
 
 
 class Staff:
@@ -81,7 +82,7 @@ class Staff:
 
 def is_citizen(response: Response) -> bool:
     """The citizen assistant answered (the caseworker side passed the turn on)."""
-    return not response.route.startswith(("caseworker.", "provider")) and response.route != "providers"
+    return not response.route.startswith(("caseworker.", "provider_desk."))
 
 
 @pytest.fixture(scope="session")

@@ -36,9 +36,9 @@ async def test_a_caseworker_registers_the_group_and_the_team_asks_about_provider
     sent = len(bot.fake.sent(TEAM_GROUP))
 
     await bot.handled(member.says("/tilbud døgn til gravide"))
-    assert bot.fake.sent(TEAM_GROUP)[-1].text == "3 tilbud passer (da)"
+    assert bot.fake.sent(TEAM_GROUP)[-1].text == "3 udbydere passer. Viser 1–3:"
     await bot.handled(member.says("hvilke døgntilbud har ventetid under en uge"))
-    assert bot.fake.sent(TEAM_GROUP)[-1].text == "3 tilbud passer (da)"
+    assert bot.fake.sent(TEAM_GROUP)[-1].text == "3 udbydere passer. Viser 1–3:"
     assert bot.staff.providers.asked[-2:] == ["døgn til gravide", "hvilke døgntilbud har ventetid under en uge"]
 
     await bot.handled(member.says("god weekend alle sammen"), member.sends("sticker"))

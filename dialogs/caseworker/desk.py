@@ -32,7 +32,7 @@ from dialogs.providers.desk import DeskAnswer
 from dialogs.turn import Button, Outgoing, Reply, Response, Role
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, CaseSentence, Span
 from nlu import detect_language
-from nlu.rule_language import DEADLINES, RuleLanguage, RuleQuestion
+from nlu.rule_language import DEADLINES, STANDARD_PREFIX, RuleLanguage, RuleQuestion
 from privacy import find_cpr
 from reminders import COPENHAGEN, CaseworkerRecord, EventKind, RefusedReference, check_reference, local_date
 from reminders.access import (AlreadyRegistered, InvalidCode, WrongTeam, redeem_invite, register_team_chat,
@@ -58,10 +58,11 @@ UNSURE_NONE = 0.5
 # In a team chat a rule question not addressed to the bot is answered only above this confidence.
 TEAM_SURE = 0.5
 # A sentence naming a case is read as a question (not a report of an event) when it asks: a question mark,
-# a question word anywhere, or a yes/no question's verb first.
+# a question word anywhere, or a yes/no question's verb first in the sentence or in a clause after a comma
+# ("klagefristen i S-90, er den løbet ud").
 QUESTION = re.compile(r"\?\s*$|\b(?:hvornår|hvornaar|hvad|hvilke|hvilken|hvor|hvem|hvordan|hvorfor|when|what|which|"
-                      r"how)\b|^\s*(?:er|skal|kan|har|må|mangler|is|are|has|have|do|does|can|should|must)\b",
-                      re.IGNORECASE)
+                      r"how)\b|(?:^|[,;:–]\s*)(?:er|skal|kan|har|må|mangler|bør|is|are|was|has|have|do|does|did|can|"
+                      r"should|must|any)\b", re.IGNORECASE)
 REMINDER_BUTTON = re.compile(r"^rem:(done|snooze|case):(\d{1,18})$")
 # Button payloads of the caseworker side: never handed to the citizen assistant, whoever pressed them.
 PAYLOADS = ("rem:", "cw:")
@@ -239,7 +240,9 @@ class CaseworkerDesk:
         sentence = self._language().read(text, cut)
         day = found.day if found else today
         if sentence.reference is not None and question is not None and self._asks(text, question, sentence):
-            return await self._answer_question(turn, who, question, today)
+            # a question about a case whose topic is unclear is answered with the case's deadlines
+            topic = question.topic or DEADLINES
+            return await self._answer_question(turn, who, replace(question, topic=topic), today)
         if sentence.reference is None:
             provider = await self._provider_question(turn)
             if provider is not None or sentence.kind is None:
@@ -281,18 +284,31 @@ class CaseworkerDesk:
 
     @staticmethod
     def _asks(text: str, question: RuleQuestion, sentence: CaseSentence) -> bool:
-        """A sentence naming a case asks about its deadlines when the question reader has a topic and the
-        sentence asks (a question mark, a question word) or the event reader is sure it reports no event;
-        otherwise it reports an event (and an unclear one is offered the likeliest kinds)."""
+        """A sentence naming a case asks about it when the question reader has a topic and the sentence
+        asks (a question mark, a question word) or the event reader is sure it reports no event, or when it
+        asks and the event reader finds no event in it; otherwise it reports an event (and an unclear one is
+        offered the likeliest kinds)."""
         no_event = sentence.kind is None and not sentence.ranking[0][0].startswith(EVENT_PREFIX) \
             and sentence.confidence >= UNSURE_NONE
-        return question.topic is not None and (QUESTION.search(text) is not None or no_event)
+        asks = QUESTION.search(text) is not None
+        if question.topic is not None:
+            return asks or no_event
+        return asks and sentence.kind is None
 
     async def _answer_question(self, turn: Turn, who: _Who | None, question: RuleQuestion,
                                today: date) -> list[Reply] | None:
         """Answer a question about a rule or the standard, or about one case's deadlines."""
         topic = question.topic or ""
         turn.parse = replace(turn.parse, intent=topic, confidence=question.confidence)
+        if question.reference is not None and topic.startswith(STANDARD_PREFIX):
+            # the standard's answer holds for every case: say so, naming the case asked about
+            answer = topic_answer(topic, self._deps, turn.deps.standard)
+            if answer is not None:
+                try:
+                    answer = say("case_standard", parts=(answer,), case=check_reference(question.reference))
+                except RefusedReference:
+                    pass
+                return self._done(turn, "caseworker.standard", [answer])
         if question.reference is not None or topic == DEADLINES:
             if who is None:
                 return self._done(turn, "caseworker.unregistered", [say("case_needs_registration")])

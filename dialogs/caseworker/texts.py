@@ -91,6 +91,7 @@ CASEWORKER_TEXTS: dict[str, str] = {
     "standard_answer": "{title}\n\nKvalitetsstandarden siger:\n{facts}\n\nKilde: »{source}«.",
     "case_rule_header": "Sag {case} · {title}:",
     "case_rule_none": "Sag {case} har ingen frist for »{title}«.",
+    "case_standard": "Sag {case}: det gælder for alle sager, efter kvalitetsstandarden:",
     "case_rule_closed": "{case} · {title}\nfrist {due} · {status}",
     "stale_button": "Den knap gælder ikke længere.",
     "case_needs_registration": "Sager og frister kræver, at du skriver som en registreret sagsbehandler "

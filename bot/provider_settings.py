@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.storage import load_sample_catalogue
 from dialogs.providers.desk import CatalogueSnapshot, DeskSettings
 from knowledge.providers import catalogue_info, load_providers
 
@@ -33,6 +34,9 @@ def load_provider_settings(settings: Settings) -> tuple[DeskSettings, float]:
 class DatabaseCatalogue:
     """The stored catalogue, cached: reloaded only when an import changed it.
 
+    A database that never had a catalogue gets the shipped sample on the first question (a new database
+    gets it when it is migrated; a throw-away one only when a provider question comes).
+
     Whether it changed is one single-row read (the catalogue's import time and size), done at most
     every `check_seconds`; an import by `stifinder providers import` in another process is seen
     within that time.
@@ -50,6 +54,11 @@ class DatabaseCatalogue:
         now = time.monotonic()
         if self._snapshot is not None and now - self._checked < self._check_seconds:
             return self._snapshot
+        if self._snapshot is None:
+            async with self._sessions() as session:
+                never = await catalogue_info(session) is None
+            if never:  # a database that never had a catalogue: the shipped sample, as at migration
+                await load_sample_catalogue(self._sessions)
         async with self._sessions() as session:
             info = await catalogue_info(session)
             version = _version(info.imported_at, info.count, info.source) if info else "empty"

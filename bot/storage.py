@@ -87,11 +87,13 @@ async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker[Async
     """Create the engine, migrate if needed, and return it with a session factory."""
     engine = create_engine(url)
     if url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
-        # A throw-away database (`stifinder ask`, tests): create the tables directly, no history to keep.
+        # A throw-away database (`stifinder ask`, tests): create the tables directly, no history to keep. The
+        # sample provider catalogue is loaded when the provider desk first needs it (DatabaseCatalogue).
         async with engine.begin() as conn:
             for metadata in model_metadata():
                 await conn.run_sync(metadata.create_all)
-    elif await current_revision(engine) != LATEST_REVISION:
+        return engine, async_sessionmaker(engine, expire_on_commit=False)
+    if await current_revision(engine) != LATEST_REVISION:
         await migrate(engine)
     else:
         return engine, async_sessionmaker(engine, expire_on_commit=False)

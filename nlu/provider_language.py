@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import yaml
-from rapidfuzz import fuzz, process
 
 from nlu.errors import TrainingDataError
 from nlu.normalize import clean, fold
@@ -182,6 +181,8 @@ class NameIndex:
         for word in dict.fromkeys(folded_words):
             target = word if word in self._postings else None
             if target is None and fuzzy and len(word) >= _FUZZY_MIN_LENGTH and word not in self._known:
+                from rapidfuzz import fuzz, process  # imported on the first provider question, not at start-up
+
                 best = process.extractOne(word, self._fuzzy_vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
                 target = best[0] if best else None
             if target is None or target in _STOPWORDS:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,12 +106,25 @@ def _annotation(match: re.Match[str]) -> tuple[str, str | None]:
 
 
 def load_training_data(directory: Path) -> TrainingData:
-    """Read every `*.yml` file directly in `directory` (not sub-directories such as test/)."""
+    """Read every `*.yml` file directly in `directory` (not sub-directories such as test/).
+
+    The parser, the retriever and the safety net all read the citizen data at start-up: a directory is
+    parsed once per process while its files are unchanged, and each caller gets its own lists to change.
+    """
     files = sorted(directory.glob("*.yml"))
     if not files:
         raise TrainingDataError(f"{directory}: no training files (*.yml)")
-    data = TrainingData(files=files)
-    for path in files:
+    stamp = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+    read = _read_directory(stamp)
+    return TrainingData(examples=list(read.examples), synonyms=dict(read.synonyms),
+                        regexes={k: list(v) for k, v in read.regexes.items()},
+                        lookups={k: list(v) for k, v in read.lookups.items()}, files=list(read.files))
+
+
+@lru_cache(maxsize=16)
+def _read_directory(stamp: tuple[tuple[Path, int, int], ...]) -> TrainingData:
+    data = TrainingData(files=[path for path, _, _ in stamp])
+    for path in data.files:
         _read_file(path, data)
     return data
 

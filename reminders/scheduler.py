@@ -22,15 +22,15 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
-from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
-from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reminders.dispatch import Dispatcher, TickReport
 from reminders.planner import PlanResult, plan_all
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,11 @@ class ReminderScheduler:
         """Create the scheduler on the running loop and add the three jobs (call from a coroutine)."""
         if self.running:
             return
+        # imported here: only a process that sends reminders needs APScheduler (`stifinder ask` does not)
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+        from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
+
         policy = self.dispatcher.policy
         scheduler = AsyncIOScheduler(
             timezone=policy.tz, event_loop=asyncio.get_running_loop(),

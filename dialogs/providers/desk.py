@@ -103,10 +103,10 @@ class ProviderDesk:
         self._source = source
         self.settings = settings
         self._citation = citation
-        self._lexicon = lexicon or Lexicon()
+        self._lexicon = lexicon  # compiled on the first question (a citizen-only process never needs it)
         self._version: str | None = None
         self._index = ProviderIndex(())
-        self._language = ProviderLanguage((), self._lexicon)
+        self._language: ProviderLanguage | None = None
         self._ids_by_name: dict[str, list[str]] = {}
         self._is_sample = False
         self._pages: OrderedDict[str, _Page] = OrderedDict()
@@ -126,7 +126,9 @@ class ProviderDesk:
         return self.respond(self.parse(stripped), now)
 
     def parse(self, text: str) -> ProviderRequest:
-        """Parse a question against the current catalogue's names."""
+        """Parse a question against the current catalogue's names (call `answer` once first)."""
+        if self._language is None:
+            raise RuntimeError("the provider desk has not read its catalogue yet")
         return self._language.parse(text)
 
     def to_query(self, request: ProviderRequest) -> ProviderQuery:
@@ -261,6 +263,8 @@ class ProviderDesk:
         self._index = ProviderIndex(snapshot.providers)
         # Distances are from the municipality's own town, so "tættest på <that town>" orders instead of filtering.
         home = [p.municipality for p in snapshot.providers if p.is_primary]
+        if self._lexicon is None:
+            self._lexicon = Lexicon()
         self._language = ProviderLanguage((p.name for p in snapshot.providers), self._lexicon, home)
         ids: dict[str, list[str]] = {}
         for provider in snapshot.providers:

@@ -35,7 +35,9 @@ def model_metadata() -> list[MetaData]:
 def create_engine(url: str) -> AsyncEngine:
     """Create the engine; an in-memory SQLite database is shared by every session of the engine."""
     if url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
-        return create_async_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        # one connection, and every unit of work ends in a commit or rollback of its own (no reset on return)
+        return create_async_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False},
+                                   pool_reset_on_return=None)
     if url.startswith("sqlite+aiosqlite:///"):
         Path(url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         # Every unit of work ends in a commit or a rollback of its own, so the pool's extra rollback when a

@@ -23,6 +23,7 @@ from dialogs import Deps, DialogEngine, SafetyScreen, load_safety
 from dialogs.caseworker.cases import CaseDeps
 from dialogs.caseworker.desk import CaseworkerDesk, ProviderAnswers
 from dialogs.caseworker.directory import RegistryDirectory
+from dialogs.citizen.flows import Remembered
 from dialogs.providers.desk import FritValgCitation, ProviderDesk
 from nlu.case_language import CaseLanguage, load_case_language
 from nlu.rule_language import RuleLanguage, load_rule_language
@@ -99,19 +100,23 @@ async def build_app(settings: Settings, database_url: str | None = None) -> App:
     )
     database, sessions = await open_database(database_url or settings.database_url)
     provider_desk = build_provider_desk(settings, standard, sessions)
-    engine = build_engine(settings, deps, build_parser(settings, local), sessions, provider_desk, policy)
+    # On SQLite one server process writes the conversations, so it may keep them between turns.
+    engine = build_engine(settings, deps, build_parser(settings, local), sessions, provider_desk, policy,
+                          remember_conversations=database.dialect.name == "sqlite")
     return App(engine=engine, database=database, secret=load_secret(settings.var_dir), local_parser=local,
                provider_desk=provider_desk)
 
 
 def build_engine(settings: Settings, deps: Deps, parser: Parser, sessions: async_sessionmaker[AsyncSession],
                  providers: ProviderAnswers | None, policy: ReminderPolicy,
-                 case_language: CaseLanguage | None = None) -> DialogEngine:
+                 case_language: CaseLanguage | None = None, remember_conversations: bool = False) -> DialogEngine:
     """The one engine of every role: its Directory over the caseworker registry and its caseworker desk.
 
     Args:
         case_language: the case-sentence model; by default loaded from the NLU cache on the first
             caseworker sentence (not at start-up: a citizen's terminal chat never needs it).
+        remember_conversations: keep conversations between turns in this process (only when it is the
+            one process that writes them: SQLite).
     """
     directory = RegistryDirectory(sessions)
 
@@ -126,7 +131,8 @@ def build_engine(settings: Settings, deps: Deps, parser: Parser, sessions: async
     case_deps = CaseDeps.of(tuple(load_rules()), load_labels(), policy)
     desk = CaseworkerDesk(directory, language, case_deps, policy, providers, tz=ZoneInfo(settings.timezone),
                           questions=questions)
-    return DialogEngine(deps, parser, sessions, directory, desk)
+    return DialogEngine(deps, parser, sessions, directory, desk,
+                        Remembered() if remember_conversations else None)
 
 
 def build_provider_desk(settings: Settings, standard: Standard, sessions: async_sessionmaker[AsyncSession]) -> ProviderDesk:

@@ -65,7 +65,13 @@ class DialogEngine:
     """Turn one incoming message into replies. Knows no channel."""
 
     def __init__(self, deps: Deps, parser: Parser, sessions: async_sessionmaker[AsyncSession],
-                 directory: Directory | None = None, caseworkers: CaseworkerDesk | None = None) -> None:
+                 directory: Directory | None = None, caseworkers: CaseworkerDesk | None = None,
+                 remembered: flows.Remembered | None = None) -> None:
+        """
+        Args:
+            remembered: the conversations this process keeps between turns, only when it is the one process
+                that writes them (SQLite); None reads each turn's conversation from the database.
+        """
         self._deps = deps
         self._parser = parser
         self._sessions = sessions
@@ -73,6 +79,7 @@ class DialogEngine:
         self._caseworkers = caseworkers
         self._renderer = Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title)
         self._next_purge: datetime | None = None
+        self._remembered = remembered
 
     @property
     def deps(self) -> Deps:
@@ -99,18 +106,30 @@ class DialogEngine:
                     self._next_purge = incoming.at + PURGE_EVERY
                     if purged:
                         log.info("purged expired conversations count=%d", purged)
-                stored = await flows.load_stored(session, incoming.conv, incoming.at)
+                stored = self._remembered.get(incoming.conv, incoming.at) if self._remembered else None
+                if stored is None:
+                    stored = await flows.load_stored(session, incoming.conv, incoming.at)
                 state = flows.snapshot(stored).state
                 lang = state.lang or lang
                 response, forget = await self._respond(incoming, state, identity, session)
+                after: flows.Stored | None = stored
                 if forget:
                     await flows.forget(session, incoming.conv)
+                    after = None
                 elif response.route.startswith(CASEWORKER_ROUTES):
                     pass  # the caseworker side keeps no conversation: nothing about a group or its members either
                 else:
-                    await flows.save(session, incoming.conv, state,
-                                     incoming.at + timedelta(minutes=self._deps.ttl_minutes), stored)
+                    expires_at = incoming.at + timedelta(minutes=self._deps.ttl_minutes)
+                    if await flows.save(session, incoming.conv, state, expires_at, stored):
+                        after = flows.Stored(state, expires_at)
+            if self._remembered is not None:  # committed: remember what the database now holds
+                if after is None:
+                    self._remembered.drop(incoming.conv)
+                else:
+                    self._remembered.put(incoming.conv, after)
         except Exception as exc:  # the one place a turn's unexpected error is caught
+            if self._remembered is not None:
+                self._remembered.drop(incoming.conv)
             log.error("turn failed conv=%s error=%s\n%s", incoming.conv[:8], type(exc).__name__,
                       "".join(traceback.format_tb(exc.__traceback__)))
             response = self._response([Reply("utter_technical_problem")], lang, "error", 0.0, "engine.error")
@@ -130,6 +149,8 @@ class DialogEngine:
 
     async def forget(self, conv: str) -> None:
         """Delete everything held about a conversation (a channel's /glem)."""
+        if self._remembered is not None:
+            self._remembered.drop(conv)
         async with self._sessions.begin() as session:
             await flows.forget(session, conv)
 

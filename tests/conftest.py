@@ -16,6 +16,7 @@ from bot.config import Settings, load_settings
 from bot.wiring import build_retriever, build_safety
 from bot.storage import open_database
 from dialogs import Deps, DialogEngine, Incoming, Response
+from dialogs.citizen.flows import Remembered
 from knowledge import load_standard
 from nlu import LocalParser, load_local_parser
 
@@ -61,8 +62,9 @@ def deps(settings: Settings) -> Deps:
 
 @pytest.fixture
 async def engine(deps: Deps, local_parser: LocalParser) -> AsyncIterator[DialogEngine]:
+    """The engine as `stifinder run` builds it on SQLite: conversations remembered between turns."""
     database, sessions = await open_database("sqlite+aiosqlite://")
-    yield DialogEngine(deps, local_parser, sessions)
+    yield DialogEngine(deps, local_parser, sessions, remembered=Remembered())
     await database.dispose()
 
 

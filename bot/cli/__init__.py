@@ -1,6 +1,6 @@
 """The `stifinder` command and the local channels.
 
-- `main`: the argument parser and one function per sub-command (`run`, `chat`, `ask`, `check`, `nlu …`,
+- `commands`: `main`, the argument parser and one function per sub-command (`run`, `chat`, `ask`, `check`, `nlu …`,
   `safety …`), each importing only what it needs, so a short command starts fast;
 - `terminal`: `TerminalChannel`, the chat in a terminal (`stifinder chat`, as a citizen, a caseworker or a team);
 - `ask`: one question or a JSON-lines stream through the same engine (`stifinder ask`);
@@ -9,6 +9,6 @@
 - `check`: `stifinder check`, the review of the content files.
 """
 
-from bot.cli.main import main
+from bot.cli.commands import main
 
 __all__ = ["main"]

@@ -1,5 +1,5 @@
 """`python -m bot.cli`: the same as the `stifinder` command."""
 
-from bot.cli.main import main
+from bot.cli.commands import main
 
 raise SystemExit(main())

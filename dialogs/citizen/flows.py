@@ -8,6 +8,7 @@ the new one: the idle time is then exact to within REFRESH_SLACK, and never long
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -38,6 +39,47 @@ class Stored:
 def _utc(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; everything is stored in UTC.
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+class Remembered:
+    """The conversations this process saved or loaded, as the database holds them, for the next turn.
+
+    Only for a database whose conversations one process writes (SQLite: one server process, and every
+    channel's conversation keys are its own): the next turn of a remembered conversation then needs no
+    SELECT, and a turn that changes nothing no trip to the database at all. Written through: the database
+    always has every change. With several workers (PostgreSQL) a conversation's turns may come to
+    different processes, so nothing is remembered there. At most `size` conversations, the least
+    recently used forgotten first.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._stored: OrderedDict[str, Stored] = OrderedDict()
+
+    def get(self, key: str, now: datetime) -> Stored | None:
+        """What the database holds for the conversation (an expired one as a fresh state), or None when
+        this process does not know it."""
+        stored = self._stored.get(key)
+        if stored is None:
+            return None
+        self._stored.move_to_end(key)
+        if stored.expires_at is not None and stored.expires_at <= _utc(now):
+            return Stored(State(), stored.expires_at)
+        return stored
+
+    def put(self, key: str, stored: Stored) -> None:
+        """Remember what the database holds after a committed turn."""
+        self._stored[key] = stored
+        self._stored.move_to_end(key)
+        while len(self._stored) > self._size:
+            self._stored.popitem(last=False)
+
+    def drop(self, key: str) -> None:
+        """Forget a conversation (deleted, or a turn that failed and left the database as it was)."""
+        self._stored.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._stored)
 
 
 async def load_stored(session: AsyncSession, key: str, now: datetime) -> Stored:

@@ -94,7 +94,7 @@ def test_every_kind_of_the_issue_is_accepted(cli: Cli, monkeypatch: pytest.Monke
     # In this process, to keep eighteen commands fast; the subprocess tests above cover the real thing.
     monkeypatch.setenv("STIFINDER_DATABASE_URL", cli.database_url)
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr("bot.cli.setup_logging", lambda level: None)  # leave the test process's logging alone
+    monkeypatch.setattr("bot.cli.commands.setup_logging", lambda level: None)  # leave the test process's logging alone
     assert main(["cases", "add", "S-50"]) == 0
     for kind in ISSUE_KINDS:
         assert main(["cases", "event", "S-50", kind.value, "--date", "2026-01-31"]) == 0, kind

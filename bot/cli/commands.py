@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN; polling or webhook)")
     run.set_defaults(func=_run)
 
+    serve = sub.add_parser("serve", help="serve the web chat (the widget, its API and /healthz) over HTTP")
+    serve.add_argument("--host", help="the address to listen on (default: web.host in config.yml, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="the port (default: web.port in config.yml, 8080)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (only 1 for now)")
+    serve.set_defaults(func=_serve)
+
     chat = sub.add_parser("chat", help="talk to the assistant in the terminal (no token, no server)")
     who = chat.add_mutually_exclusive_group()
     who.add_argument("--as", dest="as_caseworker", type=int, metavar="CASEWORKER_ID",
@@ -110,6 +116,24 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return serve(settings, telegram, token, secret)
     except ConfigError as exc:
         print(f"stifinder run: {exc}", file=sys.stderr)
+        return 2
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import replace
+
+    from bot.web.config import load_web_settings
+    from bot.web.serve import serve
+
+    try:
+        web = load_web_settings(settings)
+        if args.port is not None and not 1 <= args.port <= 65535:
+            raise ConfigError("--port must be from 1 to 65535")
+        web = replace(web, host=args.host or web.host, port=args.port or web.port)
+        print(f"stifinder serve: the web chat on http://{web.host}:{web.port}/chat/ (Ctrl-C stops)", file=sys.stderr)
+        return serve(settings, web, args.workers)
+    except ConfigError as exc:
+        print(f"stifinder serve: {exc}", file=sys.stderr)
         return 2
 
 

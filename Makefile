@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check bench rasa-env clean
+.PHONY: run test check bench browser rasa-env clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,15 @@ dialogs/locale/%.mo: dialogs/locale/%.po $(STAMP)
 run: $(STAMP) $(CATALOGS)
 	$(BIN)/stifinder chat
 
-test: $(STAMP) $(CATALOGS)
+# The web chat's browser tests drive Debian's chromium through Playwright (Playwright's own browser download
+# cannot work here). Installed with apt-get when missing (as root); without it the tests fail, saying so.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "make: installing Debian's chromium for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq chromium >/dev/null \
+	  || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; } \
+	  || { echo "make: the browser tests need Debian's chromium: apt-get install chromium (as root)" >&2; exit 1; }
+
+test: $(STAMP) $(CATALOGS) browser
 	$(BIN)/stifinder check
 	$(BIN)/mypy
 	$(BIN)/pytest

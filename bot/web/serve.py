@@ -31,7 +31,8 @@ def serve(settings: Settings, web: WebSettings, workers: int = 1) -> int:
     application = create_web_app(web, build)
     # No access log (it would hold addresses and paths with session ids), no Server header, our own logging.
     config = uvicorn.Config(application, host=web.host, port=web.port, access_log=False, log_config=None,
-                            server_header=False, proxy_headers=False, lifespan="on")
+                            server_header=False, proxy_headers=False, lifespan="on",
+                            timeout_graceful_shutdown=5)  # open event streams never end by themselves
     log.info("web chat listening host=%s port=%d", web.host, web.port)
     uvicorn.Server(config).run()
     return 0

@@ -46,7 +46,8 @@ async def serve_web(settings: Settings, database_url: str = "sqlite+aiosqlite://
 
     web_settings = replace(WebSettings(port=free_port()), **web)
     config = uvicorn.Config(create_web_app(web_settings, build), host="127.0.0.1", port=web_settings.port,
-                            access_log=False, log_config=None, server_header=False, lifespan="on")
+                            access_log=False, log_config=None, server_header=False, lifespan="on",
+                            timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings
 from bot.web.app import create_web_app
 from bot.web.config import WebSettings
 
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
 log = logging.getLogger(__name__)
 
 
 def serve(settings: Settings, web: WebSettings, workers: int = 1) -> int:
-    """Serve the web chat on web.host:web.port.
+    """Serve the web chat on web.host:web.port; return 0 after a stop by SIGTERM or SIGINT.
 
     Raises:
         ConfigError: more than one worker was asked for (not built yet: see docs/webchat.md).
@@ -29,10 +36,35 @@ def serve(settings: Settings, web: WebSettings, workers: int = 1) -> int:
         return await build_app(settings)
 
     application = create_web_app(web, build)
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, which also ends the open event streams when asked to stop: they never end by
+        themselves, and uvicorn waits for every open response before it shuts the application down."""
+
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            super().handle_exit(sig, frame)
+            _end_streams(application)
+
     # No access log (it would hold addresses and paths with session ids), no Server header, our own logging.
     config = uvicorn.Config(application, host=web.host, port=web.port, access_log=False, log_config=None,
-                            server_header=False, proxy_headers=False, lifespan="on",
-                            timeout_graceful_shutdown=5)  # open event streams never end by themselves
-    log.info("web chat listening host=%s port=%d", web.host, web.port)
-    uvicorn.Server(config).run()
+                            server_header=False, proxy_headers=False, lifespan="on", timeout_graceful_shutdown=10)
+    # uvicorn raises the stopping signal again once it has shut down; SIGTERM is the ordinary way to stop a
+    # service, so it then ends the process with 0 instead of being killed by its own signal.
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: None)
+    try:
+        Server(config).run()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    log.info("web chat stopped")
     return 0
+
+
+def _end_streams(application: Starlette) -> None:
+    chat = getattr(application.state, "chat", None)
+    if chat is None:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    loop.call_soon_threadsafe(chat.conversations.close_all)

@@ -129,3 +129,8 @@ class WebConversations:
             held.events.clear()
             held.gone = True
             held.arrived.set()
+
+    def close_all(self) -> None:
+        """End every open event stream (the server is stopping); what the database holds stays."""
+        for key in list(self._held):
+            self.drop(key)

@@ -1,0 +1,64 @@
+"""`stifinder serve` as a person starts it: it answers on the port it was given and stops cleanly on SIGTERM,
+an open event stream included; a wrong port or more than one worker is refused with a clear line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from conftest import ROOT
+from fakes.cli import processes  # noqa: F401 (fixture)
+from fakes.web_server import free_port
+
+START_TIMEOUT = 60.0  # the subprocess loads the NLU model and migrates a fresh database
+
+
+def environment(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "STIFINDER_"))}
+    env.update(STIFINDER_SECRET="cli-test-secret", STIFINDER_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/web.db")
+    return env
+
+
+async def test_serve_answers_and_stops_cleanly_on_sigterm(tmp_path: Path,
+                                                          processes: list[asyncio.subprocess.Process]) -> None:
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", "--port", str(port), cwd=ROOT, env=environment(tmp_path),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    processes.append(process)
+    base = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+        deadline = asyncio.get_running_loop().time() + START_TIMEOUT
+        while True:
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.returncode is None, "stifinder serve exited early"
+            assert asyncio.get_running_loop().time() < deadline, "stifinder serve did not get ready"
+            await asyncio.sleep(0.2)
+        session = (await client.post("/chat/sessions")).json()["session"]
+        await client.post(f"/chat/sessions/{session}/messages", json={"text": "koster det noget?"})
+        async with client.stream("GET", f"/chat/sessions/{session}/events") as stream:
+            lines = stream.aiter_lines()
+            while not (await asyncio.wait_for(anext(lines), 10)).startswith("data: "):
+                pass
+            process.send_signal(signal.SIGTERM)  # with the stream still open
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert f"http://127.0.0.1:{port}/chat/" in stderr.decode()
+
+
+def test_a_bad_port_or_several_workers_are_refused(tmp_path: Path) -> None:
+    for arguments, says in ((["--port", "70000"], "--port must be from 1 to 65535"),
+                            (["--workers", "2"], "run one worker")):
+        result = subprocess.run([sys.executable, "-m", "bot.cli", "serve", *arguments], cwd=ROOT,
+                                env=environment(tmp_path), capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2 and says in result.stderr, result.stderr

@@ -1,7 +1,7 @@
 """The web chat: a public HTTP API with server-sent events, the widget, and health checks, as one ASGI app.
 
     POST   /chat/sessions                      → 201 {"session": "<opaque random id>"}
-    POST   /chat/sessions/{session}/messages   {"text": "..."} or {"payload": "/faq/..."} → 202
+    POST   /chat/sessions/{session}/messages   {"text": "..."} or {"payload": "/faq/..."} (+ "id") → 202
     GET    /chat/sessions/{session}/events     server-sent events (resumes after Last-Event-ID)
     DELETE /chat/sessions/{session}            "glem mig": the conversation is deleted at once → 204
     GET    /chat/texts?lang=da|en              the widget's own words, from the Babel catalogs
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "web"
 STATIC = Path(__file__).parent / "static"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
+REF = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # a client's own id for a message, echoed as "reply_to"
 MAX_BODY = 64 * 1024
 # The widget's own words (dialogs/texts.py, domain "messages"), sent to it in the page's language.
 WIDGET_TEXTS = ("web_open", "web_title", "web_close", "web_emergency", "web_disclosure", "web_log", "web_you",
@@ -80,18 +81,18 @@ class WebChat:
         address = request.client.host if request.client is not None else "-"
         return self.addresses.allow(hmac.new(self._address_key, address.encode(), hashlib.sha256).hexdigest())
 
-    def start_turn(self, key: str, text: str, button: bool, lang: str | None) -> None:
+    def start_turn(self, key: str, text: str, button: bool, lang: str | None, ref: str | None) -> None:
         """Answer the message in the background, after any earlier message of the conversation."""
-        task = asyncio.create_task(self._turn(key, text, button, lang))
+        task = asyncio.create_task(self._turn(key, text, button, lang, ref))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _turn(self, key: str, text: str, button: bool, lang: str | None) -> None:
+    async def _turn(self, key: str, text: str, button: bool, lang: str | None, ref: str | None) -> None:
         async with self.conversations.turn(key):
             response = await self.app.engine.handle(Incoming(
                 conv=key, text=text, at=datetime.now(timezone.utc), sender=Sender(CHANNEL, app_lang=lang),
                 button=button))
-            for data in events_of(response):
+            for data in events_of(response, ref):
                 self.conversations.add(key, data)
 
     async def finish(self) -> None:
@@ -100,10 +101,17 @@ class WebChat:
             await asyncio.wait(list(self._tasks), timeout=10)
 
 
-def events_of(response: EngineResponse) -> list[dict[str, Any]]:
-    """The reply as the events a browser receives: one per message, its buttons with the last."""
-    return [{"text": message.text, "buttons": [{"label": b.label, "payload": b.payload} for b in message.buttons],
-             "lang": response.lang, "sender": "bot"} for message in response.messages]
+def events_of(response: EngineResponse, ref: str | None = None) -> list[dict[str, Any]]:
+    """The reply as the events a browser receives: one per message, its buttons with the last; each names the
+    message it answers when the client gave that message an id."""
+    found = []
+    for message in response.messages:
+        data: dict[str, Any] = {"text": message.text, "lang": response.lang, "sender": "bot",
+                                "buttons": [{"label": b.label, "payload": b.payload} for b in message.buttons]}
+        if ref is not None:
+            data["reply_to"] = ref
+        found.append(data)
+    return found
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -138,11 +146,13 @@ async def post_message(request: Request) -> Response:
         return _error(400, 'send JSON: {"text": "..."} or {"payload": "/..."}')
     if not isinstance(data, dict):
         return _error(400, 'send JSON: {"text": "..."} or {"payload": "/..."}')
-    text, payload, lang = data.get("text"), data.get("payload"), data.get("lang")
+    text, payload, lang, ref = data.get("text"), data.get("payload"), data.get("lang"), data.get("id")
     if (text is None) == (payload is None):
         return _error(400, 'send exactly one of "text" and "payload"')
     if lang is not None and lang not in ("da", "en"):
         return _error(400, '"lang" must be "da" or "en"')
+    if ref is not None and (not isinstance(ref, str) or not REF.match(ref)):
+        return _error(400, '"id" must be 1-64 characters of A-Z, a-z, 0-9, _ and -')
     if payload is not None:
         if not isinstance(payload, str) or not payload.startswith("/") or len(payload) > 256:
             return _error(400, '"payload" must be a button\'s payload, starting with "/"')
@@ -158,7 +168,7 @@ async def post_message(request: Request) -> Response:
     key = chat.key(session)
     if not chat.conversations.allow_message(key):
         return _error(429, "too many messages in this conversation: wait a minute")
-    chat.start_turn(key, message, button, lang)
+    chat.start_turn(key, message, button, lang, ref)
     return JSONResponse({"accepted": True}, status_code=202, headers=SECURITY_HEADERS)
 
 

@@ -35,6 +35,17 @@ async def test_a_question_is_answered_as_events_with_growing_ids(settings: Setti
         assert later > number and "Visitationen" in answer["text"]
 
 
+async def test_a_message_with_an_id_is_answered_by_events_naming_it(settings: Settings) -> None:
+    async with serve_web(settings) as web, web.client() as client:
+        session = await new_session(client)
+        await client.post(f"/chat/sessions/{session}/messages", json={"text": "koster det noget?", "id": "m-1"})
+        await client.post(f"/chat/sessions/{session}/messages", json={"text": "hej"})
+        (_, first), (_, second) = await read_events(client, session, 2)
+        assert first["reply_to"] == "m-1" and "reply_to" not in second
+        bad = await client.post(f"/chat/sessions/{session}/messages", json={"text": "hej", "id": "not ok!"})
+        assert bad.status_code == 400 and '"id"' in bad.json()["error"]
+
+
 async def test_an_english_question_is_answered_in_english(settings: Settings) -> None:
     async with serve_web(settings) as web, web.client() as client:
         session = await new_session(client)

@@ -28,7 +28,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text as sql
 from starlette.applications import Starlette
@@ -44,6 +44,9 @@ from bot.web.sessions import WebConversations, Window
 from bot.wiring import App
 from dialogs import Incoming, Renderer, Sender
 from dialogs.turn import Response as EngineResponse
+
+if TYPE_CHECKING:
+    from bot.telegram.webhook import TelegramWebhook  # the telegram library is imported only when Telegram is on
 
 log = logging.getLogger(__name__)
 
@@ -248,9 +251,11 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"ready": True, "database": True, "model": chat.app.local_parser is not None})
 
 
-def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]]) -> Starlette:
+def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]],
+                   telegram: TelegramWebhook | None = None) -> Starlette:
     """The ASGI application of the web chat; `build` makes the assistant on the server's own event loop at
-    start-up (`bot.wiring.build_app`), and it is closed at shutdown after the turns under way have finished."""
+    start-up (`bot.wiring.build_app`), and it is closed at shutdown after the turns under way have finished.
+    With `telegram`, the same server takes Telegram's webhook on its path and runs the caseworkers' reminders."""
     routes = [
         Route("/chat/sessions", create_session, methods=["POST"]),
         Route("/chat/sessions/{session}/messages", post_message, methods=["POST"]),
@@ -265,6 +270,8 @@ def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]]) -
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
+    if telegram is not None:
+        routes.append(Route(telegram.path, telegram.receive, methods=["POST"]))
     middleware = [Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins),
                              allow_methods=["GET", "POST", "DELETE"], allow_headers=["Content-Type", "Last-Event-ID"])]
 
@@ -275,10 +282,14 @@ def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]]) -
         chat = WebChat(app, settings, Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title),
                        deps.ttl_minutes)
         web.state.chat = chat
+        if telegram is not None:
+            await telegram.start(app)
         log.info("web chat ready")
         try:
             yield
         finally:
+            if telegram is not None:
+                await telegram.stop()
             await chat.finish()
             await app.close()
 

@@ -15,6 +15,8 @@ from bot.web.config import WebSettings
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from bot.telegram.webhook import TelegramWebhook
+
 log = logging.getLogger(__name__)
 
 
@@ -31,11 +33,12 @@ def serve(settings: Settings, web: WebSettings, workers: int = 1) -> int:
     if workers != 1:
         raise ConfigError("several workers share conversations through PostgreSQL, which the web chat does not "
                           "do yet: run one worker (--workers 1)")
+    telegram = _telegram(settings)
 
     async def build() -> App:
         return await build_app(settings)
 
-    application = create_web_app(web, build)
+    application = create_web_app(web, build, telegram)
 
     class Server(uvicorn.Server):
         """uvicorn's server, which also ends the open event streams when asked to stop: they never end by
@@ -57,6 +60,26 @@ def serve(settings: Settings, web: WebSettings, workers: int = 1) -> int:
         signal.signal(signal.SIGTERM, previous)
     log.info("web chat stopped")
     return 0
+
+
+def _telegram(settings: Settings) -> TelegramWebhook | None:
+    """Telegram's webhook on this server when a token is set and `telegram.mode` is webhook; in polling mode
+    `stifinder run` serves Telegram in its own process."""
+    from bot.telegram.config import bot_token, load_telegram_settings, webhook_secret
+    from bot.telegram.webhook import TelegramWebhook
+
+    token = bot_token()
+    if token is None:
+        return None
+    telegram = load_telegram_settings(settings)
+    if telegram.mode != "webhook":
+        return None
+    secret = webhook_secret()
+    if not telegram.webhook.url:
+        raise ConfigError("telegram.webhook.url must be set for telegram.mode: webhook")
+    if secret is None:
+        raise ConfigError("set TELEGRAM_WEBHOOK_SECRET for telegram.mode: webhook")
+    return TelegramWebhook(settings, telegram, token, secret)
 
 
 def _end_streams(application: Starlette) -> None:

@@ -1,5 +1,6 @@
 """`stifinder serve` as a person starts it: it answers on the port it was given and stops cleanly on SIGTERM,
-an open event stream included; a wrong port or more than one worker is refused with a clear line."""
+an open event stream included; in Telegram's webhook mode it takes the webhook on the same port (the secret
+token checked) against the local Bot API server; a wrong port or more than one worker is refused."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ import sys
 from pathlib import Path
 
 import httpx
+import yaml
 
 from conftest import ROOT
+from fakes.bot_api import FakeBotApi
 from fakes.cli import processes  # noqa: F401 (fixture)
+from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
+from fakes.telegram_people import Person
 from fakes.web_server import free_port
 
 START_TIMEOUT = 60.0  # the subprocess loads the NLU model and migrates a fresh database
@@ -62,3 +67,36 @@ def test_a_bad_port_or_several_workers_are_refused(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-m", "bot.cli", "serve", *arguments], cwd=ROOT,
                                 env=environment(tmp_path), capture_output=True, text=True, timeout=60)
         assert result.returncode == 2 and says in result.stderr, result.stderr
+
+
+async def test_serve_takes_telegrams_webhook_on_the_same_port(
+        fake: FakeBotApi, tmp_path: Path, processes: list[asyncio.subprocess.Process]) -> None:
+    port = free_port()
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["nlu"]["cache_dir"] = str(ROOT / "var" / "nlu")
+    config["telegram"].update(mode="webhook", webhook={"url_path": "telegram", "url": f"http://127.0.0.1:{port}/telegram"})
+    path = tmp_path / "config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    env = environment(tmp_path) | {"STIFINDER_CONFIG": str(path), "TELEGRAM_BOT_TOKEN": fake.token,
+                                   "TELEGRAM_BASE_URL": fake.base_url, "TELEGRAM_WEBHOOK_SECRET": "hook-secret_123"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", "--port", str(port), cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    processes.append(process)
+    await fake.wait_for(lambda: bool(fake.webhook.get("url")), START_TIMEOUT)
+    assert fake.webhook["secret_token"] == "hook-secret_123"
+    citizen = Person(fake, 3005)
+    update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": citizen.chat, "from": citizen.user,
+                                          "text": "koster det noget?"}}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        forged = await client.post("/telegram", json=update)
+        assert forged.status_code == 403 and fake.sent() == []
+        genuine = await client.post("/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token":
+                                                                           "hook-secret_123"})
+        assert genuine.status_code == 200
+        await fake.wait_for(lambda: bool(fake.sent(citizen.chat_id)), 20)
+        assert "gratis" in fake.sent(citizen.chat_id)[-1].text
+        assert (await client.get("/readyz")).status_code == 200  # and the web chat on the same port
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()[-2000:]

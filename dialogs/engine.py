@@ -67,7 +67,8 @@ class DialogEngine:
     def __init__(self, deps: Deps, parser: Parser, sessions: async_sessionmaker[AsyncSession],
                  directory: Directory | None = None, caseworkers: CaseworkerDesk | None = None,
                  remembered: flows.Remembered | None = None) -> None:
-        """
+        """Wire the engine.
+
         Args:
             remembered: the conversations this process keeps between turns, only when it is the one process
                 that writes them (SQLite); None reads each turn's conversation from the database.

@@ -17,9 +17,10 @@ import re
 import time
 import traceback
 from dataclasses import replace
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs import router
@@ -61,6 +62,11 @@ BARE_ANSWER_WORDS = 5
 _PAYLOAD = re.compile(r"^/(?P<name>[\w/æøå]+)(?:@\w+)?(?P<json>\{.*\})?(?:\s+(?P<arg>\S+))?\s*$", re.IGNORECASE)
 
 
+# A turn's lock of its conversation on PostgreSQL, held until the transaction ends.
+CONVERSATION_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:conv, 0))")
+Publish = Callable[[AsyncSession, Response], Awaitable[None]]
+
+
 class DialogEngine:
     """Turn one incoming message into replies. Knows no channel."""
 
@@ -90,17 +96,25 @@ class DialogEngine:
     def caseworkers(self) -> CaseworkerDesk | None:
         return self._caseworkers
 
-    async def handle(self, incoming: Incoming) -> Response:
+    async def handle(self, incoming: Incoming, publish: Publish | None = None) -> Response:
         """Learn who wrote, then screen, understand, route and render one turn inside one transaction.
 
-        A turn that fails (a handler's error, the database) changes nothing and is answered
-        `utter_technical_problem`, for every role.
+        On PostgreSQL the turn first takes a lock of its conversation for the transaction, so two messages of
+        one conversation are never answered at the same time, also by two processes. A turn that fails (a
+        handler's error, the database) changes nothing and is answered `utter_technical_problem`, for every
+        role.
+
+        Args:
+            publish: called with the turn's session and response inside the transaction, before it commits
+                (a channel with several processes sends the reply on through the database, in turn order).
         """
         started = time.perf_counter()
         lang = self._deps.default_lang
         try:
             identity = await self._identify(incoming)
             async with self._sessions.begin() as session:
+                if session.get_bind().dialect.name == "postgresql":
+                    await session.execute(CONVERSATION_LOCK, {"conv": incoming.conv})
                 if self._next_purge is None or incoming.at >= self._next_purge:
                     # Expired conversations are deleted, not just ignored: at most once per PURGE_EVERY.
                     purged = await flows.purge_expired(session, incoming.at)
@@ -113,6 +127,8 @@ class DialogEngine:
                 state = flows.snapshot(stored).state
                 lang = state.lang or lang
                 response, forget = await self._respond(incoming, state, identity, session)
+                if publish is not None:
+                    await publish(session, response)
                 after: flows.Stored | None = stored
                 if forget:
                     await flows.forget(session, incoming.conv)

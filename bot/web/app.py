@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text as sql
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -40,6 +41,7 @@ from starlette.routing import Route
 
 from bot.identity import conversation_key
 from bot.web.config import WebSettings
+from bot.web.relay import PostgresRelay
 from bot.web.sessions import WebConversations, Window
 from bot.wiring import App
 from dialogs import Incoming, Renderer, Sender
@@ -74,6 +76,7 @@ class WebChat:
         self.renderer = renderer
         self.conversations = WebConversations(settings.keep_events, ttl_minutes * 60.0, settings.messages_per_minute)
         self.addresses = Window(settings.requests_per_minute)
+        self.relay: PostgresRelay | None = None  # on PostgreSQL: the events go through the database
         self._tasks: set[asyncio.Task[None]] = set()
         self._address_key = secrets.token_bytes(32)  # a new one each start: the hashes cannot be linked later
 
@@ -91,12 +94,23 @@ class WebChat:
         task.add_done_callback(self._tasks.discard)
 
     async def _turn(self, key: str, text: str, button: bool, lang: str | None, ref: str | None) -> None:
+        incoming = Incoming(conv=key, text=text, at=datetime.now(timezone.utc), sender=Sender(CHANNEL, app_lang=lang),
+                            button=button)
         async with self.conversations.turn(key):
-            response = await self.app.engine.handle(Incoming(
-                conv=key, text=text, at=datetime.now(timezone.utc), sender=Sender(CHANNEL, app_lang=lang),
-                button=button))
-            for data in events_of(response, ref):
-                self.conversations.add(key, data)
+            relay = self.relay
+            if relay is None:  # one process: the events are kept here
+                response = await self.app.engine.handle(incoming)
+                for data in events_of(response, ref):
+                    self.conversations.add(key, data)
+                return
+
+            async def publish(session: AsyncSession, response: EngineResponse) -> None:
+                await relay.publish(session, key, events_of(response, ref))
+
+            response = await self.app.engine.handle(incoming, publish)
+            if response.route == "engine.error":  # the turn failed and rolled back: its notifications too
+                for data in events_of(response, ref):
+                    self.conversations.add(key, data)
 
     async def finish(self) -> None:
         """Let the turns under way finish (a shutdown loses no answer that was being given)."""
@@ -282,6 +296,9 @@ def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]],
         chat = WebChat(app, settings, Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title),
                        deps.ttl_minutes)
         web.state.chat = chat
+        if app.database.dialect.name == "postgresql":
+            chat.relay = PostgresRelay(app.database.url.render_as_string(hide_password=False), chat.conversations)
+            await chat.relay.start()
         if telegram is not None:
             await telegram.start(app)
         log.info("web chat ready")
@@ -291,6 +308,8 @@ def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]],
             if telegram is not None:
                 await telegram.stop()
             await chat.finish()
+            if chat.relay is not None:
+                await chat.relay.stop()
             await app.close()
 
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -3,7 +3,8 @@ at a time, and the rate limits. Everything is keyed by a keyed hash of the brows
 the person's text and the client's address are never kept.
 
 A reply event carries an id that only grows, also across a restart of the server (ids start from the clock's
-milliseconds), so a browser that reconnects with the last id it saw is sent exactly what came after it.
+milliseconds; on PostgreSQL they are the database clock's microseconds, the same for every process), so a
+browser that reconnects with the last id it saw is sent exactly what came after it.
 Replies are kept in memory only, for as long as the conversation is remembered (its idle time), and at most
 `keep` of them per conversation.
 """
@@ -31,9 +32,13 @@ class _Conversation:
     used: float = 0.0
     gone: bool = False
 
-    def add(self, data: dict[str, Any]) -> int:
-        self.next_id += 1
-        self.events.append((self.next_id, data))
+    def add(self, data: dict[str, Any], number: int | None = None) -> int:
+        if number is None:
+            number = self.next_id + 1
+        elif number <= self.next_id:  # already kept (an event this process has seen)
+            return number
+        self.next_id = number
+        self.events.append((number, data))
         while len(self.events) > self.keep:
             self.events.popleft()
         self.arrived.set()
@@ -103,9 +108,10 @@ class WebConversations:
         """The lock that keeps a conversation's messages in order, one turn at a time."""
         return self._get(key).turn
 
-    def add(self, key: str, data: dict[str, Any]) -> int:
-        """Keep a reply event and wake the conversation's streams; return its id."""
-        return self._get(key).add(data)
+    def add(self, key: str, data: dict[str, Any], number: int | None = None) -> int:
+        """Keep a reply event and wake the conversation's streams; return its id (`number` when the event
+        came numbered from the database, else the next of the conversation)."""
+        return self._get(key).add(data, number)
 
     async def wait(self, key: str, last: int, timeout: float) -> list[Event] | None:
         """The events after `last`, waiting up to `timeout` seconds for one when there are none yet; None when

@@ -6,9 +6,9 @@ event of its reply (p50, p99), replies lost (none within 10 s) and out of order,
 server's RSS; then how much memory `--streams` idle open event streams take.
 
 Goals: 0 lost, 0 out of order; p50 ≤ 15 ms at 100 sessions on one worker; 500 open event streams within
-300 MB RSS. One worker on SQLite (several workers are not built yet: docs/webchat.md).
+300 MB RSS. One worker on SQLite; with --postgres also one and two workers on PostgreSQL, side by side.
 
-    .venv/bin/python bench/web.py [--sessions 100] [--seconds 30] [--every 3] [--streams 500]
+    .venv/bin/python bench/web.py [--sessions 100] [--seconds 30] [--every 3] [--streams 500] [--postgres]
 """
 
 from __future__ import annotations
@@ -67,6 +67,12 @@ async def one_session(client: httpx.AsyncClient, questions: list[str], seconds: 
     seen: list[str] = []
 
     async def listen() -> None:
+        try:
+            await read()
+        except httpx.HTTPError:  # the server stopped while the stream was open
+            pass
+
+    async def read() -> None:
         last_id = 0
         async with client.stream("GET", f"/chat/sessions/{session}/events") as stream:
             async for line in stream.aiter_lines():
@@ -112,13 +118,78 @@ async def one_session(client: httpx.AsyncClient, questions: list[str], seconds: 
 async def idle_streams(client: httpx.AsyncClient, count: int) -> list[asyncio.Task[None]]:
     async def hold() -> None:
         session = (await client.post("/chat/sessions")).json()["session"]
-        async with client.stream("GET", f"/chat/sessions/{session}/events") as stream:
-            async for _ in stream.aiter_lines():
-                pass
+        try:
+            async with client.stream("GET", f"/chat/sessions/{session}/events") as stream:
+                async for _ in stream.aiter_lines():
+                    pass
+        except httpx.HTTPError:  # the server stopped while the stream was open
+            pass
 
     tasks = [asyncio.create_task(hold()) for _ in range(count)]
     await asyncio.sleep(3)
     return tasks
+
+
+async def measure(name: str, args: argparse.Namespace, questions: list[str], env: dict[str, str],
+                  workers: int) -> None:
+    """Start `stifinder serve`, run the sessions and the open streams against it, print one block."""
+    port = free_port()
+    server = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve", "--port", str(port),
+                                                  "--workers", str(workers), cwd=ROOT, env=env,
+                                                  stderr=asyncio.subprocess.PIPE)
+    limits = httpx.Limits(max_connections=args.sessions + args.streams + 50, max_keepalive_connections=None)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30, limits=limits) as client:
+            ready = 0
+            for _ in range(600):
+                if server.returncode is not None:
+                    assert server.stderr is not None
+                    said = (await server.stderr.read()).decode()[-1500:]
+                    raise SystemExit(f"bench: stifinder serve exited with {server.returncode}:\n{said}")
+                try:
+                    ready = ready + 1 if (await client.get("/readyz")).status_code == 200 else 0
+                except httpx.TransportError:
+                    ready = 0
+                if ready >= 10:  # every worker up
+                    break
+                await asyncio.sleep(0.1)
+            assert server.stderr is not None
+            drain = asyncio.create_task(server.stderr.read())  # a full pipe would stop the server
+            idle_rss = server_rss(server.pid)
+            tally = Tally()
+            started = time.perf_counter()
+            await asyncio.gather(*(one_session(client, questions, args.seconds, args.every, tally, n)
+                                   for n in range(args.sessions)))
+            took = time.perf_counter() - started
+            busy_rss = server_rss(server.pid)
+            print(f"{name}: {args.sessions} sessions, a question every ~{args.every:g} s for {args.seconds:g} s; "
+                  f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+            print(f"  messages {tally.sent} ({tally.sent / took:.1f}/s), answered {len(tally.trips)}, lost {tally.lost}, "
+                  f"out of order {tally.out_of_order}, refused {tally.refused}")
+            print(f"  round trip POST → reply event: p50 {percentile(tally.trips, 0.5):.1f} ms, "
+                  f"p99 {percentile(tally.trips, 0.99):.1f} ms, mean {statistics.mean(tally.trips):.1f} ms")
+            print(f"  server RSS (all its processes): {idle_rss:.0f} MB ready, {busy_rss:.0f} MB after the run")
+            holders = await idle_streams(client, args.streams)
+            print(f"  {args.streams} open event streams: server RSS {server_rss(server.pid):.0f} MB")
+            for task in holders:
+                task.cancel()
+            drain.cancel()
+    finally:
+        if server.returncode is None:
+            server.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(server.wait(), 60)
+
+
+def server_rss(pid: int) -> float:
+    """The RSS of the server and its worker processes together, in MB."""
+    total = rss_mb(pid)
+    for child in Path("/proc").glob("[0-9]*"):
+        try:
+            if f"PPid:\t{pid}\n" in (child / "status").read_text():
+                total += rss_mb(int(child.name))
+        except OSError:
+            continue
+    return total
 
 
 async def main() -> None:
@@ -127,10 +198,11 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--every", type=float, default=3, help="seconds between a session's messages (about)")
     parser.add_argument("--streams", type=int, default=500)
+    parser.add_argument("--postgres", action="store_true",
+                        help="also 1 and 2 workers on a throw-away PostgreSQL server (started as the tests do)")
     args = parser.parse_args()
     items = yaml.safe_load((ROOT / "tests" / "eval" / "citizen_questions.yml").read_text(encoding="utf-8"))
     questions = [item["text"] for item in items["questions"]]
-    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         # The limits are raised: the bench's sessions all come from one address.
         config = Path(tmp) / "config.yml"
@@ -138,46 +210,18 @@ async def main() -> None:
         document["web"] = {**document.get("web", {}), "requests_per_minute": 100_000, "messages_per_minute": 1000}
         document["nlu"]["cache_dir"] = str((ROOT / document["nlu"]["cache_dir"]).resolve())  # the trained models
         config.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-        env = {**os.environ, "STIFINDER_CONFIG": str(config), "STIFINDER_SECRET": "bench",
-               "STIFINDER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/web.db"}
-        server = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "serve", "--port", str(port),
-                                                      cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE)
-        limits = httpx.Limits(max_connections=args.sessions + args.streams + 50, max_keepalive_connections=None)
-        try:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30, limits=limits) as client:
-                for _ in range(300):
-                    if server.returncode is not None:
-                        assert server.stderr is not None
-                        said = (await server.stderr.read()).decode()[-1500:]
-                        raise SystemExit(f"bench: stifinder serve exited with {server.returncode}:\n{said}")
-                    try:
-                        if (await client.get("/readyz")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        await asyncio.sleep(0.2)
-                assert server.stderr is not None
-                drain = asyncio.create_task(server.stderr.read())  # a full pipe would stop the server
-                idle_rss = rss_mb(server.pid)
-                tally = Tally()
-                await asyncio.gather(*(one_session(client, questions, args.seconds, args.every, tally, n)
-                                       for n in range(args.sessions)))
-                busy_rss = rss_mb(server.pid)
-                print(f"web chat, 1 worker, SQLite; {args.sessions} sessions, a question every ~{args.every:g} s "
-                      f"for {args.seconds:g} s; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-                print(f"  messages {tally.sent}, answered {len(tally.trips)}, lost {tally.lost}, "
-                      f"out of order {tally.out_of_order}, refused {tally.refused}")
-                print(f"  round trip POST → reply event: p50 {percentile(tally.trips, 0.5):.1f} ms, "
-                      f"p99 {percentile(tally.trips, 0.99):.1f} ms, mean {statistics.mean(tally.trips):.1f} ms")
-                print(f"  server RSS: {idle_rss:.0f} MB ready, {busy_rss:.0f} MB after the run")
-                holders = await idle_streams(client, args.streams)
-                print(f"  {args.streams} open event streams: server RSS {rss_mb(server.pid):.0f} MB")
-                for task in holders:
-                    task.cancel()
-                drain.cancel()
-        finally:
-            if server.returncode is None:
-                server.send_signal(signal.SIGTERM)
-                await asyncio.wait_for(server.wait(), 30)
+        env = {**os.environ, "STIFINDER_CONFIG": str(config), "STIFINDER_SECRET": "bench"}
+        await measure("1 worker, SQLite", args, questions,
+                      env | {"STIFINDER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/web.db"}, 1)
+        if args.postgres:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from fakes.postgres import create_database, running_postgres
+
+            with running_postgres() as server:
+                for workers in (1, 2):
+                    url = create_database(server, f"bench_{workers}")
+                    await measure(f"{workers} worker{'s' if workers > 1 else ''}, PostgreSQL", args, questions,
+                                  env | {"STIFINDER_DATABASE_URL": url}, workers)
 
 
 if __name__ == "__main__":

@@ -23,16 +23,27 @@ log = logging.getLogger(__name__)
 def serve(settings: Settings, web: WebSettings, workers: int = 1) -> int:
     """Serve the web chat on web.host:web.port; return 0 after a stop by SIGTERM or SIGINT.
 
+    Several workers (uvicorn's processes) need PostgreSQL: a conversation's turns and its replies go through
+    the database (bot/web/relay.py).
+
     Raises:
-        ConfigError: more than one worker was asked for (not built yet: see docs/webchat.md).
+        ConfigError: several workers without PostgreSQL, or fewer than one.
     """
     import uvicorn
 
     from bot.wiring import App, build_app
 
-    if workers != 1:
-        raise ConfigError("several workers share conversations through PostgreSQL, which the web chat does not "
-                          "do yet: run one worker (--workers 1)")
+    if workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    if workers > 1:
+        if not settings.database_url.startswith("postgresql"):
+            raise ConfigError("several workers share the conversations through PostgreSQL: set database.url (or "
+                              "STIFINDER_DATABASE_URL) to a PostgreSQL database, or run one worker")
+        # Each worker process builds its own assistant from the same configuration (worker_app).
+        uvicorn.run("bot.web.serve:worker_app", factory=True, workers=workers, host=web.host, port=web.port,
+                    access_log=False, log_config=None, server_header=False, proxy_headers=False,
+                    timeout_graceful_shutdown=10)
+        return 0
     telegram = _telegram(settings)
 
     async def build() -> App:
@@ -60,6 +71,23 @@ def serve(settings: Settings, web: WebSettings, workers: int = 1) -> int:
         signal.signal(signal.SIGTERM, previous)
     log.info("web chat stopped")
     return 0
+
+
+def worker_app() -> Starlette:
+    """One worker's application when `stifinder serve --workers N` runs several (uvicorn imports this)."""
+    from bot.config import load_settings
+    from bot.logs import setup_logging
+    from bot.web.config import load_web_settings
+    from bot.wiring import App, build_app
+
+    setup_logging("WARNING")
+    settings = load_settings()
+    web = load_web_settings(settings)  # its limits; uvicorn has the address
+
+    async def build() -> App:
+        return await build_app(settings)
+
+    return create_web_app(web, build, _telegram(settings))
 
 
 def _telegram(settings: Settings) -> TelegramWebhook | None:

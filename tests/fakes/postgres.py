@@ -11,6 +11,7 @@ Test modules import the fixtures by name: `from fakes.postgres import postgres_s
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import pwd
 import shutil
 import socket
@@ -73,9 +74,9 @@ def _run(command: list[str], what: str) -> None:
         pytest.fail(f"{what} failed ({result.returncode}): {result.stderr.strip()[-2000:]}", pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """Start a throw-away PostgreSQL server for the session and stop it at the end."""
+@contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """A throw-away PostgreSQL server (as `postgres`, in a temporary directory) until the block ends."""
     initdb, pg_ctl = _tool("initdb"), _tool("pg_ctl")
     # Not under pytest's tmp_path: its parents are private to root, and the server runs as postgres.
     base = Path(tempfile.mkdtemp(prefix="stifinder-pg-"))
@@ -100,6 +101,19 @@ def postgres_server() -> Iterator[PostgresServer]:
             subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"]),
                            capture_output=True, timeout=120, check=False)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def create_database(server: PostgresServer, name: str) -> str:
+    """Create an empty database on the server; return its URL."""
+    _run([_tool("createdb"), "-h", server.host, "-p", str(server.port), "-U", server.user, name], "createdb")
+    return server.url(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """Start a throw-away PostgreSQL server for the session and stop it at the end."""
+    with running_postgres() as server:
+        yield server
 
 
 @pytest.fixture

@@ -17,9 +17,10 @@ import yaml
 from conftest import ROOT
 from fakes.bot_api import FakeBotApi
 from fakes.cli import processes  # noqa: F401 (fixture)
+from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
 from fakes.telegram_people import Person
-from fakes.web_server import free_port
+from fakes.web_server import free_port, read_events
 
 START_TIMEOUT = 60.0  # the subprocess loads the NLU model and migrates a fresh database
 
@@ -100,3 +101,38 @@ async def test_serve_takes_telegrams_webhook_on_the_same_port(
     process.send_signal(signal.SIGTERM)
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()[-2000:]
+
+
+async def test_two_workers_on_postgresql_serve_one_conversation(
+        tmp_path: Path, postgres_url: str, processes: list[asyncio.subprocess.Process]) -> None:
+    port = free_port()
+    env = environment(tmp_path) | {"STIFINDER_DATABASE_URL": postgres_url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--workers", "2", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    processes.append(process)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        deadline = asyncio.get_running_loop().time() + START_TIMEOUT
+        ready = 0
+        while ready < 10:  # both workers up: ten ready answers in a row
+            try:
+                ready = ready + 1 if (await client.get("/readyz")).status_code == 200 else 0
+            except httpx.TransportError:
+                ready = 0
+            assert process.returncode is None, "stifinder serve exited early"
+            assert asyncio.get_running_loop().time() < deadline, "stifinder serve did not get ready"
+            await asyncio.sleep(0.1)
+        session = (await client.post("/chat/sessions")).json()["session"]
+        questions = ["hvem skal jeg ringe til", "jeg er 41", "koster det noget?", "hvad er frit valg?"]
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as poster:
+            for number, question in enumerate(questions):  # new connections: the workers take turns
+                reply = asyncio.create_task(read_events(client, session, 1, last=0 if number == 0 else last))
+                await asyncio.sleep(0.2)
+                await poster.post(f"/chat/sessions/{session}/messages", json={"text": question, "id": f"m{number}"},
+                                  headers={"Connection": "close"})
+                [(last, event)] = await reply
+                assert event["reply_to"] == f"m{number}"
+                if number == 1:
+                    assert "Visitationen" in event["text"]  # the guided contact went on, on whichever worker
+    process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.communicate(), 60)

@@ -39,7 +39,11 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # the process has ended
+        return 0.0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
@@ -56,6 +60,7 @@ class Tally:
         self.lost = 0
         self.out_of_order = 0
         self.refused = 0
+        self.failed = 0
         self.sent = 0
 
 
@@ -97,8 +102,14 @@ async def one_session(client: httpx.AsyncClient, questions: list[str], seconds: 
         waiting[ref] = asyncio.get_running_loop().create_future()
         order.append(ref)
         started = time.perf_counter()
-        response = await client.post(f"/chat/sessions/{session}/messages",
-                                     json={"text": random.choice(questions), "id": ref})
+        try:
+            response = await client.post(f"/chat/sessions/{session}/messages",
+                                         json={"text": random.choice(questions), "id": ref})
+        except httpx.HTTPError:  # the connection failed: counted, and the session goes on
+            tally.failed += 1
+            waiting.pop(ref).cancel()
+            order.pop()
+            continue
         tally.sent += 1
         if response.status_code != 202:
             tally.refused += 1
@@ -165,7 +176,7 @@ async def measure(name: str, args: argparse.Namespace, questions: list[str], env
             print(f"{name}: {args.sessions} sessions, a question every ~{args.every:g} s for {args.seconds:g} s; "
                   f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
             print(f"  messages {tally.sent} ({tally.sent / took:.1f}/s), answered {len(tally.trips)}, lost {tally.lost}, "
-                  f"out of order {tally.out_of_order}, refused {tally.refused}")
+                  f"out of order {tally.out_of_order}, refused {tally.refused}, failed to send {tally.failed}")
             print(f"  round trip POST → reply event: p50 {percentile(tally.trips, 0.5):.1f} ms, "
                   f"p99 {percentile(tally.trips, 0.99):.1f} ms, mean {statistics.mean(tally.trips):.1f} ms")
             print(f"  server RSS (all its processes): {idle_rss:.0f} MB ready, {busy_rss:.0f} MB after the run")

@@ -31,6 +31,7 @@ class _Conversation:
     turn: asyncio.Lock = field(default_factory=asyncio.Lock)
     used: float = 0.0
     gone: bool = False
+    cut: int = 0  # raised to end the open streams (they resume from their last event)
 
     def add(self, data: dict[str, Any], number: int | None = None) -> int:
         if number is None:
@@ -115,16 +116,17 @@ class WebConversations:
 
     async def wait(self, key: str, last: int, timeout: float) -> list[Event] | None:
         """The events after `last`, waiting up to `timeout` seconds for one when there are none yet; None when
-        the conversation was forgotten meanwhile (the stream then ends)."""
+        the conversation was forgotten or its streams were ended meanwhile (the stream then ends)."""
         held = self._get(key)
         found = [event for event in held.events if event[0] > last]
         if found:
             return found
+        cut = held.cut
         try:
             await asyncio.wait_for(held.arrived.wait(), timeout)
         except TimeoutError:
             return []
-        if held.gone:
+        if held.gone or held.cut != cut:
             return None
         return [event for event in held.events if event[0] > last]
 
@@ -137,6 +139,9 @@ class WebConversations:
             held.arrived.set()
 
     def close_all(self) -> None:
-        """End every open event stream (the server is stopping); what the database holds stays."""
-        for key in list(self._held):
-            self.drop(key)
+        """End every open event stream (the server is stopping); the kept events stay, for a stream that
+        resumes."""
+        for held in self._held.values():
+            held.cut += 1
+            held.arrived.set()
+            held.arrived = asyncio.Event()

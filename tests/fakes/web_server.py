@@ -15,6 +15,7 @@ import uvicorn
 
 from bot.config import Settings
 from bot.web import WebSettings, create_web_app
+from bot.web.app import WebChat
 from bot.wiring import App, build_app
 
 
@@ -24,6 +25,7 @@ class Served:
 
     url: str
     app: App
+    chat: WebChat
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.url, timeout=10)
@@ -45,7 +47,8 @@ async def serve_web(settings: Settings, database_url: str = "sqlite+aiosqlite://
         return built[0]
 
     web_settings = replace(WebSettings(port=free_port()), **web)
-    config = uvicorn.Config(create_web_app(web_settings, build), host="127.0.0.1", port=web_settings.port,
+    application = create_web_app(web_settings, build)
+    config = uvicorn.Config(application, host="127.0.0.1", port=web_settings.port,
                             access_log=False, log_config=None, server_header=False, lifespan="on",
                             timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
@@ -55,7 +58,7 @@ async def serve_web(settings: Settings, database_url: str = "sqlite+aiosqlite://
             task.result()
         await asyncio.sleep(0.02)
     try:
-        yield Served(f"http://127.0.0.1:{web_settings.port}", built[0])
+        yield Served(f"http://127.0.0.1:{web_settings.port}", built[0], application.state.chat)
     finally:
         server.should_exit = True
         await task

@@ -8,6 +8,7 @@ installs it (apt-get install chromium).
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 
@@ -115,6 +116,21 @@ async def test_a_reload_of_the_tab_keeps_the_conversation(browser: Browser, web:
     await page.locator("#stf-input").focus()
     await ask(page, "jeg er 41", 3)  # the same conversation: the guided contact goes on
     await expect(page.locator(".stf-bot").nth(2)).to_contain_text("Visitationen")
+
+
+async def test_a_dropped_event_stream_resumes_with_nothing_lost(browser: Browser, web: Served) -> None:
+    page = await browser.new_page()
+    await open_chat(page, web)
+    await ask(page, "koster det noget?", 2)
+    session = await page.evaluate("JSON.parse(sessionStorage.getItem('stifinder.session'))")
+    web.chat.conversations.close_all()  # the server ends every stream (the connection drops)
+    async with web.client() as client:  # and the conversation goes on before the browser is back
+        await client.post(f"/chat/sessions/{session}/messages", json={"text": "kan jeg være anonym?"})
+    # the browser reconnects by itself with the last id it saw and gets what it missed, once
+    await expect(page.locator(".stf-bot")).to_have_count(3, timeout=10_000)
+    await expect(page.locator(".stf-bot").nth(2)).to_contain_text("anonym")
+    await page.wait_for_timeout(2500)
+    await expect(page.locator(".stf-bot")).to_have_count(3)  # nothing repeated
 
 
 async def test_glem_mig_empties_the_conversation(browser: Browser, web: Served) -> None:

@@ -98,11 +98,15 @@ async def test_a_conversation_by_keyboard_alone_through_the_guided_first_contact
     await expect(page.locator("#stf-panel")).to_be_hidden()
 
 
-async def test_an_english_question_gets_an_english_reply_marked_as_english(browser: Browser, web: Served) -> None:
+async def test_an_english_question_gets_an_english_reply_and_the_widget_speaks_english(browser: Browser, web: Served) -> None:
     page = await browser.new_page()
     await open_chat(page, web)
     await ask(page, "does treatment cost anything?", 2)
     await expect(page.locator(".stf-bot").nth(1)).to_have_attribute("lang", "en")
+    # the widget's own words follow: Danish first, English when the person writes English
+    await expect(page.locator(".stf-label")).to_have_text("Write your question")
+    await expect(page.locator(".stf-emergency")).to_contain_text("Emergency: call 112")
+    await expect(page.locator(".stf")).to_have_attribute("lang", "en")
 
 
 async def test_a_reload_of_the_tab_keeps_the_conversation(browser: Browser, web: Served) -> None:

@@ -24,7 +24,7 @@
   var KEY = "stifinder.";
   var texts = null;
   var source = null;
-  var root, launcher, panel, log, live, form, input, status;
+  var root, launcher, panel, log, live, form, input, status, heading, close, emergency, label, send, forget;
 
   function saved(name, fallback) {
     try { var value = store.getItem(KEY + name); return value === null ? fallback : JSON.parse(value); }
@@ -34,7 +34,7 @@
     try { store.setItem(KEY + name, JSON.stringify(value)); } catch (e) { /* private mode: the tab forgets */ }
   }
   function forgetAll() {
-    ["session", "last", "transcript", "open"].forEach(function (name) { store.removeItem(KEY + name); });
+    ["session", "last", "transcript", "open", "lang"].forEach(function (name) { store.removeItem(KEY + name); });
   }
 
   function el(tag, attributes, text) {
@@ -72,9 +72,9 @@
                               "aria-controls": "stf-panel" }, texts.open);
     panel = el("section", { id: "stf-panel", "class": "stf-panel", "aria-labelledby": "stf-title", hidden: "" });
     var header = el("div", { "class": "stf-header" });
-    var heading = el("h2", { id: "stf-title", "class": "stf-title" }, texts.title);
-    var close = el("button", { type: "button", "class": "stf-close", "aria-label": texts.close }, "×");
-    var emergency = el("p", { "class": "stf-emergency" }, texts.emergency);
+    heading = el("h2", { id: "stf-title", "class": "stf-title" }, texts.title);
+    close = el("button", { type: "button", "class": "stf-close", "aria-label": texts.close }, "×");
+    emergency = el("p", { "class": "stf-emergency" }, texts.emergency);
     header.appendChild(heading);
     header.appendChild(close);
     header.appendChild(emergency);
@@ -82,16 +82,16 @@
     live = el("div", { "class": "stf-visually-hidden", "aria-live": "polite", "aria-atomic": "true" });
     status = el("p", { "class": "stf-status", role: "status" });
     form = el("form", { "class": "stf-form", novalidate: "" });
-    var label = el("label", { "for": "stf-input", "class": "stf-label" }, texts.input);
+    label = el("label", { "for": "stf-input", "class": "stf-label" }, texts.input);
     input = el("input", { id: "stf-input", "class": "stf-input", type: "text", autocomplete: "off",
                           maxlength: "4000" });
-    var send = el("button", { type: "submit", "class": "stf-send" }, texts.send);
+    send = el("button", { type: "submit", "class": "stf-send" }, texts.send);
     var row = el("div", { "class": "stf-row" });
     row.appendChild(input);
     row.appendChild(send);
     form.appendChild(label);
     form.appendChild(row);
-    var forget = el("button", { type: "button", "class": "stf-forget" }, texts.forget);
+    forget = el("button", { type: "button", "class": "stf-forget" }, texts.forget);
     panel.appendChild(header);
     panel.appendChild(log);
     panel.appendChild(status);
@@ -115,6 +115,26 @@
       send_({ text: text }, text);
     });
     forget.addEventListener("click", forgetMe);
+  }
+
+  // Danish first, English when the person writes English: the widget's own words follow the replies' language.
+  function speak(wanted) {
+    if (wanted !== "da" && wanted !== "en") { return; }
+    if (wanted === lang) { return; }
+    lang = wanted;
+    save("lang", lang);
+    fetch(base + "/texts?lang=" + lang).then(function (response) { return response.json(); }).then(function (data) {
+      texts = data;
+      root.setAttribute("lang", lang);
+      launcher.textContent = texts.open;
+      heading.textContent = texts.title;
+      close.setAttribute("aria-label", texts.close);
+      emergency.textContent = texts.emergency;
+      log.setAttribute("aria-label", texts.log);
+      label.textContent = texts.input;
+      send.textContent = texts.send;
+      forget.textContent = texts.forget;
+    });
   }
 
   function toggle(open) {
@@ -191,6 +211,7 @@
       status.textContent = "";
       remember(message);
       show(message, true);
+      speak(message.lang);
     });
     source.addEventListener("error", function () {
       if (source && source.readyState === EventSource.CONNECTING) { status.textContent = texts.reconnecting; }
@@ -213,6 +234,7 @@
   function start() {
     var css = el("link", { rel: "stylesheet", href: base + "/widget.css" });
     document.head.appendChild(css);
+    lang = saved("lang", lang);
     fetch(base + "/texts?lang=" + lang).then(function (response) { return response.json(); }).then(function (data) {
       texts = data;
       build();

@@ -19,7 +19,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -30,12 +29,10 @@ import httpx
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
 
+from fakes.network import free_port  # noqa: E402
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def rss_mb(pid: int) -> float:
@@ -225,7 +222,6 @@ async def main() -> None:
         await measure("1 worker, SQLite", args, questions,
                       env | {"STIFINDER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/web.db"}, 1)
         if args.postgres:
-            sys.path.insert(0, str(ROOT / "tests"))
             from fakes.postgres import create_database, running_postgres
 
             with running_postgres() as server:

@@ -13,7 +13,6 @@ import hashlib
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from knowledge import load_standard, render
 from nlu import LocalParser, NluUnavailable, Parse
 from nlu.rasa_client import FallbackParser, RasaParser
 from nlu.rasa_export import export_project
+from fakes.network import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -109,11 +109,6 @@ def trained_model(rasa: Path, project: Path) -> Path:
         stale.unlink(missing_ok=True)
     return model
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclasses.dataclass(frozen=True)

@@ -92,17 +92,13 @@ def waiting_lines(provider: Provider, today: date, stale_after_days: int) -> Rep
         line = say("line_waiting", days=Count(provider.waiting_time_days),
                    date=ShortDate(provider.waiting_time_updated))
         if (today - provider.waiting_time_updated).days > stale_after_days:
-            line = _then(line, say("line_stale"), " – ")
+            line = lines(line, say("line_stale"), glue=" – ")
     if provider.free_places is not None and provider.free_places_updated is not None:
-        line = _then(line, say("line_free", count=provider.free_places, date=ShortDate(provider.free_places_updated)),
-                     "; ")
+        line = lines(line, say("line_free", count=provider.free_places, date=ShortDate(provider.free_places_updated)),
+                     glue="; ")
         if (today - provider.free_places_updated).days > stale_after_days:
-            line = _then(line, say("line_stale"), " – ")
+            line = lines(line, say("line_stale"), glue=" – ")
     return line
-
-
-def _then(line: Reply, part: Reply, glue: str) -> Reply:
-    return replace(line, parts=line.parts + (replace(part, glue=glue),))
 
 
 def reason_text(reason: Reason) -> Param:

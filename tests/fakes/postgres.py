@@ -14,7 +14,6 @@ import os
 from contextlib import contextmanager
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from fakes.network import free_port
 
 __all__ = ["PostgresServer", "postgres_server", "postgres_url"]
 
@@ -50,12 +51,6 @@ def _tool(name: str) -> str:
         pytest.fail(f"{name} not found. {INSTALL_HINT}", pytrace=False)
     return found
 
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -86,7 +81,7 @@ def running_postgres() -> Iterator[PostgresServer]:
         owner = pwd.getpwnam("postgres")
         for path in (base, sockets):
             os.chown(path, owner.pw_uid, owner.pw_gid)
-    port = _free_port()
+    port = free_port()
     started = False
     try:
         _run(_as_server_user([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",

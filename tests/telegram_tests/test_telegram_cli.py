@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 from dataclasses import replace
@@ -26,6 +25,7 @@ from conftest import ROOT
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixtures)
 from fakes.cli import processes  # noqa: F401 (fixture)
 from fakes.bot_api import FakeBotApi
+from fakes.network import free_port
 from fakes.telegram_people import Person
 
 START_TIMEOUT = 60.0  # the subprocess loads the NLU model and migrates a fresh database
@@ -88,11 +88,6 @@ async def test_run_polls_answers_and_stops_cleanly_on_sigterm(
     assert code == 0
     assert fake.token not in stderr and fake.token.split(":")[1] not in stderr
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_webhook_mode_checks_telegrams_secret_token(

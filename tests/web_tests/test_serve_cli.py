@@ -20,7 +20,8 @@ from fakes.cli import processes  # noqa: F401 (fixture)
 from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
 from fakes.telegram_people import Person
-from fakes.web_server import free_port, read_events
+from fakes.network import free_port
+from fakes.web_server import read_events
 
 START_TIMEOUT = 60.0  # the subprocess loads the NLU model and migrates a fresh database
 

@@ -23,13 +23,13 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dialogs.caseworker.cases import (CANCEL, CONFIRM, KINDS, CaseDeps, Result, close, confirm_payload, list_cases,
-                                      new_case, one, read_confirm, record, record_event, refusal, reopen, say,
+                                      new_case, read_confirm, record, record_event, refusal, reopen, say,
                                       show_deadlines)
 from dialogs.caseworker.pings import pressed_replies
 from dialogs.caseworker.rules import case_answer, topic_answer
 from dialogs.context import Directory, Turn
 from dialogs.providers.desk import DeskAnswer
-from dialogs.turn import Button, Outgoing, Reply, Response, Role
+from dialogs.turn import Button, Reply, Role
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, CaseSentence, Span
 from nlu import detect_language
 from nlu.rule_language import DEADLINES, STANDARD_PREFIX, RuleLanguage, RuleQuestion

@@ -92,6 +92,24 @@ def find_day(text: str, today: date) -> FoundDate | None:
     return best
 
 
+def unreadable_day(text: str, today: date) -> bool:
+    """Tell whether the sentence writes a date that is no real day ("31/2", "2026-13-01", "30. februar").
+
+    Only a day and month written with a slash count among the numeric forms: "14.30" is a time of day and
+    "24-48" a span as often as they are dates.
+    """
+    lowered = text.lower()
+    for kind, pattern in _PATTERNS:
+        if kind not in ("iso", "numeric", "named"):
+            continue
+        for match in pattern.finditer(lowered):
+            if kind == "numeric" and "/" not in match.group(0):
+                continue
+            if _day(kind, match, today) is None:
+                return True
+    return False
+
+
 def _day(kind: str, match: re.Match[str], today: date) -> date | None:
     """Turn one match into a day, or None when it is no real date (31/2, 14.30 o'clock)."""
     groups = match.groupdict()

@@ -57,7 +57,7 @@ STATIC = Path(__file__).parent / "static"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 REF = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # a client's own id for a message, echoed as "reply_to"
 MAX_BODY = 64 * 1024
-# The widget's own words (dialogs/texts.py, domain "messages"), sent to it in the page's language.
+# The widget's own words (dialogs/texts.py, domain "messages"): in the page's language, then in the replies'.
 WIDGET_TEXTS = ("web_open", "web_title", "web_close", "web_emergency", "web_disclosure", "web_log", "web_you",
                 "web_bot", "web_input", "web_send", "web_forget", "web_forgotten", "web_reconnecting", "web_failed",
                 "web_too_fast", "web_new_reply")

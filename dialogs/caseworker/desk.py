@@ -37,7 +37,7 @@ from privacy import find_cpr
 from reminders import COPENHAGEN, CaseworkerRecord, EventKind, RefusedReference, check_reference, local_date
 from reminders.access import (AlreadyRegistered, InvalidCode, WrongTeam, redeem_invite, register_team_chat,
                               toggle_team_digest, visible_case)
-from reminders.dates import find_day
+from reminders.dates import find_day, unreadable_day
 from reminders.errors import UnknownCase
 from reminders.planner import ReminderPolicy
 from reminders.presses import Action, press
@@ -229,6 +229,8 @@ class CaseworkerDesk:
         if find_cpr(text):
             return self._done(turn, "caseworker.cpr", [say("cpr_in_text")])
         found = find_day(text, today)
+        if found is None and unreadable_day(text, today):  # "31/2": never read as today
+            return self._done(turn, "caseworker.bad_date", [say("bad_date")])
         cut = [Span(found.start, found.end)] if found else []
         question = self._questions().read(text, cut) if self._questions is not None else None
         if question is not None and question.reference is None and question.topic is not None:

@@ -121,6 +121,9 @@ async def test_command_mistakes_get_usage_lines(staff: Staff) -> None:
         response = await staff.says(ANNE, text)
         assert response is not None and response.keys == [key], text
     assert await count(staff, CaseEventRecord) == 0
+    # A sentence with a date that is no day is never read as today.
+    impossible = await staff.says(ANNE, "S-1 henvendelse 31/2")
+    assert impossible is not None and impossible.keys == ["bad_date"]
     # An unambiguous part of a kind, and æ/ø/å, are understood.
     ok = await staff.says(ANNE, "/haendelse S-1 færdigbehandlet 3/11")
     assert ok is not None and ok.keys == ["event_recorded"]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from reminders.dates import find_day, parse_day
+from reminders.dates import find_day, parse_day, unreadable_day
 
 MONDAY = date(2026, 11, 23)
 
@@ -65,3 +65,13 @@ def test_a_case_reference_is_not_read_as_a_date() -> None:
 def test_the_earliest_date_in_a_sentence_wins() -> None:
     found = find_day("udskrevet 3/11, opfølgning i dag", MONDAY)
     assert found is not None and found.day == date(2026, 11, 3)
+
+
+@pytest.mark.parametrize("text, unreadable", [
+    ("S-15 henvendelse 31/2", True), ("henvendelse 2026-13-01", True), ("udskrevet 30. februar", True),
+    ("S-14 henvendelse 3/11", False), ("mødet kl. 14.30", False), ("besked inden 24-48 timer", False),
+    ("UNG-2026-7 startede i går", False),
+])
+def test_a_written_date_that_is_no_day_is_noticed(text: str, unreadable: bool) -> None:
+    assert unreadable_day(text, MONDAY) is unreadable
+

@@ -69,6 +69,9 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return None
 
 
+MIGRATION_LOCK = text("SELECT pg_advisory_xact_lock(7388160211)")  # any constant of our own
+
+
 async def migrate(engine: AsyncEngine) -> None:
     """Bring the database to the latest revision with Alembic."""
     from alembic import command  # only when needed: it costs start-up time
@@ -77,6 +80,11 @@ async def migrate(engine: AsyncEngine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several processes may start on a new database at once (`stifinder serve --workers N`, or `run`
+            # beside `serve`): one migrates, the others wait and then find it at the latest revision.
+            await conn.execute(MIGRATION_LOCK)
+
         def upgrade(sync_conn: object) -> None:
             config.attributes["connection"] = sync_conn
             command.upgrade(config, "head")

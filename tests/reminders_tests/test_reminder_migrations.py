@@ -78,3 +78,17 @@ async def test_0005_keeps_the_events_and_deadlines_of_a_0004_database_and_goes_d
         assert await current_revision(engine) == LATEST_REVISION
     finally:
         await engine.dispose()
+
+
+async def test_processes_starting_together_on_a_new_postgresql_database_migrate_it_once(postgres_url: str) -> None:
+    import asyncio
+
+    from bot.storage import open_database
+
+    # as three workers start; without the migration lock they fail on Alembic's table or wait on each other
+    opened = await asyncio.wait_for(asyncio.gather(*(open_database(postgres_url) for _ in range(3))), 60)
+    try:
+        assert {await current_revision(engine) for engine, _ in opened} == {LATEST_REVISION}
+    finally:
+        for engine, _ in opened:
+            await engine.dispose()

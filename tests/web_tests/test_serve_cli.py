@@ -48,7 +48,10 @@ async def test_serve_answers_and_stops_cleanly_on_sigterm(tmp_path: Path,
                     break
             except httpx.TransportError:
                 pass
-            assert process.returncode is None, "stifinder serve exited early"
+            if process.returncode is not None:
+                assert process.stderr is not None
+                raise AssertionError("stifinder serve exited early:\n"
+                                     + (await process.stderr.read()).decode()[-3000:])
             assert asyncio.get_running_loop().time() < deadline, "stifinder serve did not get ready"
             await asyncio.sleep(0.2)
         session = (await client.post("/chat/sessions")).json()["session"]
@@ -120,7 +123,10 @@ async def test_two_workers_on_postgresql_serve_one_conversation(
                 ready = ready + 1 if (await client.get("/readyz")).status_code == 200 else 0
             except httpx.TransportError:
                 ready = 0
-            assert process.returncode is None, "stifinder serve exited early"
+            if process.returncode is not None:
+                assert process.stderr is not None
+                raise AssertionError("stifinder serve exited early:\n"
+                                     + (await process.stderr.read()).decode()[-3000:])
             assert asyncio.get_running_loop().time() < deadline, "stifinder serve did not get ready"
             await asyncio.sleep(0.1)
         session = (await client.post("/chat/sessions")).json()["session"]

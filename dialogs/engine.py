@@ -251,7 +251,10 @@ class DialogEngine:
             answered = {turn.parse.intent.removeprefix("faq/")}
             if route.name.startswith("first_contact."):  # whom to call has been answered already
                 answered |= {entry.removeprefix("faq/") for entry in first_contact.ASKED_FOR_NUMBER}
-            second = await compound.second_entry(turn, self._parser, answered)
+            sides = await compound.compared_entries(turn, self._parser) if route.name == "faq.answer" else None
+            if sides is not None:  # a comparison: the answers of its two sides, not of the message as a whole
+                replies, answered = faq.entry_replies(turn, sides[0]), {sides[0]}
+            second = sides[1] if sides else await compound.second_entry(turn, self._parser, answered)
             if second is not None:  # the office for the person's age is named once
                 extra = faq.entry_replies(turn, second)
                 if route.name.startswith("first_contact."):

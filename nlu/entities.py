@@ -20,25 +20,27 @@ from privacy import CPR_MASK, find_cpr, mask_cpr
 _RELATIVE = (r"(?:(?:bonus|pleje|sted|step|half-?|ex-?)?(?:søn|datter|mand|kone|kæreste|kaereste|partner|samlever|"
              r"mor|far|bror|søster|lillebror|lillesøster|storebror|storesøster|svigerfar|svigermor|svigersøn|"
              r"svigerdatter|svoger|svigerinde|onkel|tante|fætter|kusine|nevø|niece|ven|veninde|kammerat|nabo|barn|"
-             r"dreng|pige|kollega|elev|kursist|patient|klient|borger|lejer|beboer|medarbejder|"
+             r"dreng|pige|fyr|gut|knægt|kvinde|kollega|elev|kursist|patient|klient|borger|lejer|beboer|medarbejder|"
              r"son|daughter|husband|wife|boyfriend|girlfriend|mum|mom|mother|dad|father|brother|sister|friend|uncle|"
-             r"aunt|cousin|nephew|child|kid|boy|girl|colleague|coworker|co-worker|pupil|student|client|resident|"
+             r"aunt|cousin|nephew|child|kid|boy|girl|guy|woman|lady|colleague|coworker|co-worker|pupil|student|client|resident|"
              r"employee|flatmate|roommate|neighbou?r)(?:-in-law|s)?)"
 )
+# An age given roughly ("på omkring 20", "is about 25") is an age all the same: the office is chosen by it.
+_ABOUT = r"(?:(?:omkring|cirka|circa|about|around|roughly|sådan)\s+|ca\.?\s*)?"
 # Ages of the person it concerns: a relative's age ("min søn på 22", "my son is 24") comes first.
-# "min søn på 22", "my son is 24", "single dad, 26,", "my father (63)"
+# "min søn på 22", "my son is 24", "single dad, 26,", "my father (63)", "en ung fyr på omkring 20"
 _RELATIVE_AGE = re.compile(_RELATIVE + r"(?:\s+(?:er\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+)?|på\s+|paa\s+|is\s+|who\s+is\s+|of\s+)"
-                           r"|\s*,\s*|\s*\(\s*)"
+                           r"|\s*,\s*|\s*\(\s*)" + _ABOUT +
                            r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d|days|weeks))")
 _AGE_PATTERNS = (
     # "29 år", "29-årig", "29 years old", "29 yo"
     re.compile(r"(?<![\d,.])(\d{1,3})\s?(?:-?\s?år(?:ig|ige)?\b|aar\b|-?aarig|years?\b|yrs?\b|yo\b|y/o)"),
     # "jeg er 29", "han er 22", "i'm 31", "she is 45", "er 45 og ..." at the start
-    re.compile(r"(?:\b(?:jeg|han|hun|du|vi|hende|ham|mig)\s+|(?:^|[,.!?;:]|\bog)\s*(?:hej\s*,?\s*)?)(?:er|bliver|fylder|blev|var)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|næsten\s+)?(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d))"),
+    re.compile(r"(?:\b(?:jeg|han|hun|du|vi|hende|ham|mig)\s+|(?:^|[,.!?;:]|\bog)\s*(?:hej\s*,?\s*)?)(?:er|bliver|fylder|fyldte|blev|var)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|næsten\s+)?" + _ABOUT + r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d))"),
     # "min mand er 51", "vores lejer er 40", "my stepson is 19": a possessive and a noun before the age
     re.compile(r"\b(?:min|mit|vores|my|our)\s+[\w-]{2,20}\s+(?:er|is)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|just\s+|only\s+)?"
-               r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|timer|procent|%|:|\d|days|weeks|months|hours|times|percent))"),
-    re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|she'?s|she is|they'?re|turned|aged?)\s+(\d{1,3})\b(?!\s*(?:days|weeks|months|%|\d))"),
+               + _ABOUT + r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|timer|procent|%|:|\d|days|weeks|months|hours|times|percent))"),
+    re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|she'?s|she is|they'?re|turned|aged?)\s+" + _ABOUT + r"(\d{1,3})\b(?!\s*(?:days|weeks|months|%|\d))"),
     re.compile(r"\b(?:på|of|alder|age)\s+(\d{1,3})\s*(?:år|aar|years)?\b(?=\s*(?:$|[,.!?]|og\b|and\b|der\b|som\b|who\b|,))"),
     re.compile(r"^\s*(\d{1,2})\s*(?:år|aar)?\s*(?:og|and|,)\s"),
 )

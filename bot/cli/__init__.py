@@ -1,6 +1,6 @@
 """The `stifinder` command and the local channels.
 
-- `commands`: `main`, the argument parser and one function per sub-command (`run`, `chat`, `ask`, `check`, `nlu …`,
+- `commands`: `process_main` (the `stifinder` process), `main`, the argument parser and one function per sub-command (`run`, `chat`, `ask`, `check`, `nlu …`,
   `safety …`), each importing only what it needs, so a short command starts fast;
 - `terminal`: `TerminalChannel`, the chat in a terminal (`stifinder chat`, as a citizen, a caseworker or a team);
 - `ask`: one question or a JSON-lines stream through the same engine (`stifinder ask`);
@@ -9,6 +9,6 @@
 - `check`: `stifinder check`, the review of the content files.
 """
 
-from bot.cli.commands import main
+from bot.cli.commands import main, process_main
 
-__all__ = ["main"]
+__all__ = ["main", "process_main"]

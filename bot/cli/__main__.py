@@ -1,5 +1,5 @@
 """`python -m bot.cli`: the same as the `stifinder` command."""
 
-from bot.cli.commands import main
+from bot.cli.commands import process_main
 
-raise SystemExit(main())
+raise SystemExit(process_main())

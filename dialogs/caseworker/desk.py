@@ -57,12 +57,14 @@ MAX_KIND_CHOICES = 3
 UNSURE_NONE = 0.5
 # In a team chat a rule question not addressed to the bot is answered only above this confidence.
 TEAM_SURE = 0.5
-# A sentence naming a case is read as a question (not a report of an event) when it asks: a question mark,
-# a question word anywhere, or a yes/no question's verb (or a request: "giv mig", "show me") first in the
-# sentence or in a clause after a comma ("klagefristen i S-90, er den løbet ud").
-QUESTION = re.compile(r"\?\s*$|\b(?:hvornår|hvornaar|hvad|hvilke|hvilken|hvor|hvem|hvordan|hvorfor|when|what|which|"
-                      r"how)\b|(?:^|[,;:–]\s*)(?:er|skal|kan|har|må|mangler|bør|is|are|was|has|have|do|does|did|can|"
-                      r"should|must|any|giv mig|vis mig|fortæl|list|give me|show me|tell me)\b", re.IGNORECASE)
+# A sentence naming a case is read as a question (not a report of an event) when it asks: a question mark
+# ending a clause ("har vi overholdt bg? henvendelse 2/1"), a question word anywhere, a yes/no question's verb
+# (or a request: "giv mig", "show me") first in the sentence or in a clause after a comma ("klagefristen i
+# S-90, er den løbet ud"; "… via frit valg, gælder bg så stadig"), or an English request ending in "please".
+QUESTION = re.compile(r"\?(?:\s|$)|\b(?:hvornår|hvornaar|hvad|hvilke|hvilken|hvor|hvem|hvordan|hvorfor|when|what|"
+                      r"which|how)\b|(?:^|[,;:–]\s*)(?:er|skal|kan|har|må|mangler|bør|gælder|tæller|skulle|kunne|"
+                      r"ville|burde|is|are|was|has|have|do|does|did|can|should|must|any|giv mig|vis mig|fortæl|list|"
+                      r"give me|show me|tell me)\b|\b(?:please|pls|plz)\W*$", re.IGNORECASE)
 REMINDER_BUTTON = re.compile(r"^rem:(done|snooze|case):(\d{1,18})$")
 # Button payloads of the caseworker side: never handed to the citizen assistant, whoever pressed them.
 PAYLOADS = ("rem:", "cw:")

@@ -1,6 +1,7 @@
 """Two questions in one message: "hvor tit er samtalerne, og koster det noget?".
 
-People often ask two things at once; the classifier picks one intent for the whole message, so the
+People often ask two things at once, or compare two things ("forskellen på dagbehandling og
+døgnbehandling": the answers of both sides); the classifier picks one intent for the whole message, so the
 second question went unanswered. The message is cut into clauses at sentence ends and question marks, and
 at "og"/"and" or a comma before a question word; a clause the classifier is confident about, and that asks about
 another entry of the standard, gets that entry's answer after the first one. At most one extra answer,
@@ -21,12 +22,33 @@ _QUESTION_WORDS = (
 _CLAUSE_BREAK = re.compile(rf"\?+|[.!]\s+|[,;]\s*(?:og |and )?(?=(?:{_QUESTION_WORDS})\b)"
                            rf"|\s+(?:og|and)\s+(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 2
+# "forskellen på dagbehandling og døgnbehandling", "difference between day and residential treatment": each
+# side of a comparison is a question of its own, however short.
+_COMPARISON = re.compile(r"\b(?:forskel(?:len)?|difference|diff\w*)\s+(?:på|mellem|paa|between|of)\s+"
+                         r"(?P<first>[^,.;!?]+?)\s+(?:og|and|or|eller)\s+(?P<second>[^,.;!?]+)", re.IGNORECASE)
 
 
 def clauses(text: str) -> list[str]:
     """The message's clauses that could be questions of their own (at least two words each)."""
     parts = [part.strip(" ,.;!") for part in _CLAUSE_BREAK.split(text)]
     return [part for part in parts if len(part.split()) >= MIN_CLAUSE_WORDS]
+
+
+async def compared_entries(turn: Turn, parser: Parser) -> tuple[str, str] | None:
+    """The two entries a comparison asks about ("forskellen på dagbehandling og døgnbehandling"), when the
+    classifier is sure of each side and they differ: the answer is both, not the overview of everything."""
+    compared = _COMPARISON.search(turn.text)
+    if compared is None:
+        return None
+    entries = []
+    for side in (compared.group("first"), compared.group("second")):
+        parse = await parser.parse(side.strip())
+        entry = parse.intent.removeprefix("faq/")
+        if not parse.intent.startswith("faq/") or entry not in turn.deps.standard \
+                or parse.confidence < turn.deps.threshold:
+            return None
+        entries.append(entry)
+    return (entries[0], entries[1]) if entries[0] != entries[1] else None
 
 
 async def second_entry(turn: Turn, parser: Parser, answered: set[str]) -> str | None:

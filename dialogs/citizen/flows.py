@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Insert, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +26,18 @@ REFRESH_SLACK = timedelta(minutes=1)
 
 _COLUMNS = (ConversationRecord.lang, ConversationRecord.lang_chosen, ConversationRecord.flow,
             ConversationRecord.step, ConversationRecord.slots, ConversationRecord.expires_at)
+_TABLE = ConversationRecord.__table__
+_STATE_NAMES = ("lang", "lang_chosen", "flow", "step", "slots", "expires_at")
+
+
+def _upsert(insert: Any) -> Insert:
+    """The one upsert of a conversation's row, built once per dialect: each turn only binds its values."""
+    statement = insert(_TABLE).values(key=bindparam("key"), **{name: bindparam(name) for name in _STATE_NAMES})
+    return statement.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=[_TABLE.c.key], set_={name: statement.excluded[name] for name in _STATE_NAMES})
+
+
+_UPSERTS: dict[str, Insert] = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,13 +129,9 @@ async def save(session: AsyncSession, key: str, state: State, expires_at: dateti
         return False
     values: dict[str, Any] = {"lang": state.lang, "lang_chosen": state.lang_chosen, "flow": state.flow,
                               "step": state.step, "slots": dict(state.slots), "expires_at": expires_at}
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        lite = sqlite.insert(ConversationRecord).values(key=key, **values)
-        await session.execute(lite.on_conflict_do_update(index_elements=[ConversationRecord.key], set_=values))
-    elif dialect == "postgresql":
-        pg = postgresql.insert(ConversationRecord).values(key=key, **values)
-        await session.execute(pg.on_conflict_do_update(index_elements=[ConversationRecord.key], set_=values))
+    upsert = _UPSERTS.get(session.get_bind().dialect.name)
+    if upsert is not None:
+        await session.execute(upsert, {"key": key, **values})
     else:  # another database: read, then insert or update
         await _save_portable(session, key, values)
     return True

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from bot.config import Settings
 from bot.cli.terminal import TerminalChannel
 from bot.wiring import build_app
 from conftest import ROOT
+from dialogs import Incoming
 
 STIFINDER = [sys.executable, "-m", "bot.cli"]
 
@@ -87,6 +90,19 @@ async def test_terminal_chat_with_numbered_buttons(settings: Settings) -> None:
     assert "Stifinder" in screen  # the greeting
     assert "[1] Under 18" in screen and "[3] 30 år eller ældre" in screen
     assert "9945 4421" in screen.split("[3] 30 år eller ældre")[-1]
+
+
+async def test_what_the_app_loads_is_left_out_of_collections_until_it_closes(settings: Settings) -> None:
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    app = await build_app(settings, database_url="sqlite+aiosqlite://")
+    try:
+        assert gc.isenabled()  # paused while loading only
+        assert gc.get_freeze_count() > 100_000  # the models, the patterns, the standard
+        asked = Incoming(conv="heap", text="koster det noget?", at=datetime.now(timezone.utc))
+        assert "gratis" in (await app.engine.handle(asked)).text
+    finally:
+        await app.close()
+    assert gc.get_freeze_count() == 0  # a closed app's objects can be collected again
 
 
 @pytest.mark.parametrize("args", [["nlu", "evaluate", "--folds", "1"]])

@@ -38,6 +38,14 @@ async def test_whom_to_call_with_an_age_and_the_price(chat: Chat) -> None:
     assert "gratis" in response.text
 
 
+async def test_a_comparison_gets_the_answers_of_both_sides(chat: Chat) -> None:
+    response = await chat.say("what's the difference between anonymous treatment and day treatment?")
+    assert response.keys == ["utter_faq_answer", "utter_faq_answer"]
+    assert "anonymous outpatient group treatment" in response.text and "4 days a week" in response.text
+    response = await chat.say("hvad er forskellen på dagbehandling og døgnbehandling", lang="da")
+    assert "4 dage om ugen" in response.text and "døgn" in response.text.split("4 dage om ugen")[1]
+
+
 async def test_one_question_gets_one_answer(chat: Chat) -> None:
     response = await chat.say("hvad koster behandling for stofmisbrug?")
     assert response.keys == ["utter_faq_answer"]

@@ -249,6 +249,8 @@ def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger
     ("ingen tanker om at skade mig selv, men jeg drikker for meget", False),  # saying it is not so
     ("I tried to kill myself when I was 17, I'm 35 now", False),  # a past event with an age
     ("min kniv er helt sløv, kan jeg få hjælp til at stoppe", False),  # a blunt knife is no sign
+    ("what happens when I'm done with the course?", False),  # the end of something, asked about
+    ("I'm done. I can't do this anymore", True),
 ])
 def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires

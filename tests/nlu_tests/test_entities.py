@@ -27,6 +27,9 @@ def values(extractor: EntityExtractor, text: str, name: str) -> list[object]:
     # the people professionals and relatives write about, and compounds
     ("jeg har en patient på 45", 45), ("en kursist på 34 vil i behandling", 34), ("my brother-in-law, 29, uses coke", 29),
     ("one of my students, 19, told me", 19), ("min bonussøn er 19", 19), ("min mand er 51 og tager piller", 51),
+    # an age given roughly, or a birthday just passed
+    ("en ung fyr på omkring 20 tager stoffer", 20), ("my neighbour's son is about 25", 25), ("han er ca. 40", 40),
+    ("fyldte 30 i sidste uge, hvem ringer jeg til", 30), ("she's around 19", 19),
 ])
 def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
     assert values(extractor, text, "age") == [age]

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.handover_settings import load_handover_settings
 from bot.reminders_config import load_reminders_config
 from bot.identity import load_secret
 from bot.config import Secret
@@ -126,6 +127,7 @@ async def _build_app(settings: Settings, database_url: str | None) -> App:
         threshold=settings.nlu_threshold,
         ttl_minutes=settings.conversation_ttl_minutes,
         default_lang=settings.default_lang,
+        opening_hours=handover.hours if (handover := load_handover_settings(settings)) else None,
     )
     database, sessions = await open_database(database_url or settings.database_url)
     provider_desk = build_provider_desk(settings, standard, sessions)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.safety import SafetyScreen
 from dialogs.turn import CITIZEN, Identity, Incoming, Sender, State
+from handover import OpeningHours
 from knowledge import Municipality, Retriever, Standard
 from nlu import Parse
 
@@ -41,6 +42,7 @@ class Deps:
     ttl_minutes: int = 60
     default_lang: str = "da"
     max_chars: int = 2000
+    opening_hours: OpeningHours | None = None  # when the municipality's counsellors are there (None: not set)
 
 
 @dataclass(slots=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import gettext
 import io
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -61,6 +61,21 @@ def long_date(day: date, lang: str) -> str:
     if lang == "da":
         return format_date(day, "EEEE 'den' d. MMMM y", locale="da")
     return format_date(day, "EEEE d MMMM y", locale="en_GB")
+
+
+def moment(at: datetime, today: date, lang: str) -> str:
+    """Say when something happens soon: "i dag kl. 13.00", "i morgen kl. 9.00", "mandag kl. 9.00", or
+    "mandag den 4. januar kl. 9.00" a week or more ahead (en "today at 13:00", "on Monday at 09:00")."""
+    locale = "da" if lang == "da" else "en_GB"
+    clock = format_time(at.time(), "H.mm" if lang == "da" else "HH:mm", locale=locale)
+    ahead = (at.date() - today).days
+    words = translations(lang)
+    if ahead == 0:
+        return words.gettext("i dag kl. {time}").format(time=clock)
+    if ahead == 1:
+        return words.gettext("i morgen kl. {time}").format(time=clock)
+    pattern = "EEEE" if ahead < 7 else ("EEEE 'den' d. MMMM" if lang == "da" else "EEEE d MMMM")
+    return words.gettext("{day} kl. {time}").format(day=format_date(at.date(), pattern, locale=locale), time=clock)
 
 
 def days(count: int, lang: str) -> str:

@@ -18,10 +18,10 @@ from babel.numbers import format_decimal
 
 from dialogs.caseworker.pings import DOMAIN as REMINDERS_DOMAIN, PINGS
 from dialogs.caseworker.texts import CASEWORKER_TEXTS, DOMAIN as CASEWORKER_DOMAIN
-from dialogs.i18n import DOMAIN as CITIZEN_DOMAIN, days, gettext_for, long_date, months, ngettext_for, weeks
+from dialogs.i18n import DOMAIN as CITIZEN_DOMAIN, days, gettext_for, long_date, moment, months, ngettext_for, weeks
 from dialogs.providers.texts import DOMAIN as PROVIDERS_DOMAIN, PROVIDER_TEXTS
 from dialogs.texts import TEXTS
-from dialogs.turn import Amount, Button, Count, Joined, Outgoing, Param, Reply, ShortDate
+from dialogs.turn import Amount, Button, Count, Joined, Moment, Outgoing, Param, Reply, ShortDate
 from knowledge import Municipality
 from knowledge.municipality import ROUTING_RULE
 
@@ -48,6 +48,8 @@ def render_param(value: Param, lang: str) -> str:
         return _amount(value.kroner, lang)
     if isinstance(value, ShortDate):
         return _short_date(value.day, lang)
+    if isinstance(value, Moment):
+        return moment(value.at, value.today, lang)
     if isinstance(value, Joined):
         return value.separator.join(render_param(item, lang) for item in value.items)
     if isinstance(value, Reply):

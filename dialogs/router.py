@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable
 
-from dialogs.citizen import chitchat, faq, first_contact
+from dialogs.citizen import chitchat, faq, first_contact, handover
 from dialogs.context import Turn
 from dialogs.citizen.slots import SLOT_ENTITIES
 from dialogs.turn import Reply
@@ -25,6 +25,7 @@ CHITCHAT: dict[str, Route] = {
     "greet": Route("chitchat.greet", chitchat.greet),
     "help": Route("chitchat.help", chitchat.help_),
     "bot_challenge": Route("chitchat.bot_challenge", chitchat.bot_challenge),
+    "ask_for_person": Route("handover.ask_for_person", handover.ask_for_person),
     "privacy": Route("chitchat.privacy", chitchat.privacy),
     "forget": Route("chitchat.forget", chitchat.forget),
     "thanks": Route("chitchat.thanks", chitchat.thanks),

@@ -23,6 +23,18 @@ TEXTS: dict[str, str] = {
     "utter_bot": N_(
         "Jeg er et computerprogram, ikke et menneske. Vil du tale med et menneske, så ring til kommunen: "
         "{routing}"),
+    "utter_person_open": N_(
+        "Jeg er et computerprogram, men kommunens rådgivere er der nu, til {closes}, og du behøver ikke sige, hvem "
+        "du er: {routing} Har du tanker om at tage dit liv, så ring til {suicide_line} på {suicide_line_phone}. Er "
+        "nogen i fare lige nu, så ring 112."),
+    "utter_person_closed": N_(
+        "Jeg er et computerprogram, og lige nu er kommunens rådgivere her ikke. De er her igen {opens}: {routing} "
+        "Har du tanker om at tage dit liv, så ring til {suicide_line} på {suicide_line_phone} – der er åbent hele "
+        "døgnet. Er nogen i fare lige nu, så ring 112."),
+    "utter_person_closed_long": N_(
+        "Jeg er et computerprogram, og lige nu er kommunens rådgivere her ikke, og jeg ved ikke, hvornår de er her "
+        "igen: {routing} Har du tanker om at tage dit liv, så ring til {suicide_line} på {suicide_line_phone} – der "
+        "er åbent hele døgnet. Er nogen i fare lige nu, så ring 112."),
     "utter_privacy": N_(
         "Jeg gemmer ikke det, du skriver, og ikke dit navn eller nummer. Mens vi skriver sammen, husker jeg kun "
         "sproget, en aldersgruppe (fx »under 30«) og om du har førtidspension, under en kode i stedet for din "

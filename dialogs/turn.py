@@ -122,9 +122,18 @@ class Joined:
     separator: str = ", "
 
 
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A moment soon, said as people say it: "i dag kl. 13.00", "i morgen kl. 9.00", "mandag kl. 9.00"
+    (en "tomorrow at 09:00"), with the date when it is more than six days after `today`."""
+
+    at: datetime  # in the time zone it is said in
+    today: date
+
+
 # What a reply's parameter may be: rendered in the reply's language (a date as "fredag den 4. december
 # 2026", a Count as "9 dage", an Amount as "12.500", a nested Reply as its text).
-Param = Union[str, int, date, Count, Amount, ShortDate, Joined, "Reply", Localized]
+Param = Union[str, int, date, Count, Amount, ShortDate, Joined, Moment, "Reply", Localized]
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,8 +50,9 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("DK", years=year, categories=("public",)))
 
 
+@lru_cache(maxsize=64)
 def public_holiday_names(year: int) -> dict[date, str]:
-    """Return the Danish public holidays of a year with their Danish names (for docs and tests)."""
+    """Return the Danish public holidays of a year with their Danish names (a shared dict: do not change it)."""
     import holidays
 
     found = holidays.country_holidays("DK", years=year, categories=("public",), language="da")

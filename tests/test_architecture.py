@@ -1,4 +1,4 @@
-"""Imports point one way (bot → dialogs → nlu | knowledge | reminders → privacy), privacy is a leaf that
+"""Imports point one way (bot → dialogs → nlu | knowledge | handover → reminders → privacy), privacy is a leaf that
 every package may use, CPR numbers are recognised in one place only, and __all__ is honest."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
-    "privacy": {"bot", "dialogs", "nlu", "knowledge", "reminders"},
-    "nlu": {"bot", "dialogs", "knowledge", "reminders"},
-    "knowledge": {"bot", "dialogs", "nlu", "reminders"},
-    "reminders": {"bot", "dialogs"},
+    "privacy": {"bot", "dialogs", "nlu", "knowledge", "reminders", "handover"},
+    "nlu": {"bot", "dialogs", "knowledge", "reminders", "handover"},
+    "knowledge": {"bot", "dialogs", "nlu", "reminders", "handover"},
+    "reminders": {"bot", "dialogs", "handover"},
+    "handover": {"bot", "dialogs", "nlu", "knowledge"},
     "dialogs": {"bot"},
 }
 
@@ -40,7 +41,7 @@ def test_imports_point_one_way(package: str) -> None:
     assert not offenders
 
 
-@pytest.mark.parametrize("package", ["nlu", "knowledge", "dialogs", "reminders", "privacy"])
+@pytest.mark.parametrize("package", ["nlu", "knowledge", "dialogs", "reminders", "handover", "privacy"])
 def test_exported_members_exist(package: str) -> None:
     module = importlib.import_module(package)
     missing = [name for name in module.__all__ if not hasattr(module, name)]
@@ -50,7 +51,7 @@ def test_exported_members_exist(package: str) -> None:
 def test_cpr_numbers_are_recognised_in_the_privacy_package_only() -> None:
     """A second CPR pattern would drift from the first: every package uses privacy's."""
     shapes = (r"(\d{2})(\d{2})(\d{2})", r"\d{6}[-")
-    offenders = [str(path.relative_to(ROOT)) for package in ("bot", "dialogs", "nlu", "knowledge", "reminders")
+    offenders = [str(path.relative_to(ROOT)) for package in ("bot", "dialogs", "nlu", "knowledge", "reminders", "handover")
                  for path in (ROOT / package).rglob("*.py")
                  if any(shape in path.read_text(encoding="utf-8") for shape in shapes)]
     assert not offenders

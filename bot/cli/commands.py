@@ -1,4 +1,5 @@
-"""The `stifinder` command line: run, chat, ask, nlu train|evaluate|export-rasa, check, cases, deadlines, providers."""
+"""The `stifinder` command line: run, serve, chat, ask, nlu, safety, check, cases, caseworkers, providers, reminders,
+handover."""
 
 from __future__ import annotations
 
@@ -111,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli.reminders import add_parsers as add_reminder_parsers
 
     add_reminder_parsers(sub)
+    from bot.cli.handover import add_parsers as add_handover_parsers
+
+    add_handover_parsers(sub)
     return parser
 
 

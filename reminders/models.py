@@ -38,6 +38,9 @@ class CaseworkerRecord(Base):
     created_at: Mapped[datetime]
     # The language of their pings and digests: "da" (default) or "en" (migration 0003).
     language: Mapped[str] = mapped_column(String(8), default="da", server_default=text("'da'"))
+    # A counsellor takes citizens' chats over in the opening hours, on duty from /vagt to /fri (migration 0008).
+    counsellor: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    on_duty_since: Mapped[datetime | None]
 
 
 class CaseRecord(Base):

@@ -66,6 +66,8 @@ def add_parsers(sub: Any) -> None:
     who.add_argument("--name", metavar="N", help="the new caseworker's name (seen by administrators only)")
     who.add_argument("--id", type=int, metavar="ID", help="a new code for an existing caseworker (a new phone)")
     invite.add_argument("--team", metavar="T", help="the caseworker's team: they see the team's cases")
+    invite.add_argument("--counsellor", action="store_true",
+                        help="also a counsellor, who takes over citizens' chats when on duty (/vagt, /fri)")
     invite.set_defaults(func=caseworkers_invite)
     listing = cw_sub.add_parser("list", help="list caseworkers: id, name, team, registered or not")
     listing.add_argument("--json", action="store_true")
@@ -95,9 +97,15 @@ def caseworkers_invite(args: argparse.Namespace, settings: Settings) -> int:
     now = SystemClock().now()
 
     async def work(session: AsyncSession) -> Code:
+        from handover import make_counsellor
+
         if args.id is not None:
-            return await reinvite(session, args.id, now, config.invite_ttl)
-        return await create_invite(session, args.name, args.team, now, config.invite_ttl)
+            code = await reinvite(session, args.id, now, config.invite_ttl)
+        else:
+            code = await create_invite(session, args.name, args.team, now, config.invite_ttl)
+        if args.counsellor and code.caseworker_id is not None:
+            await make_counsellor(session, code.caseworker_id)
+        return code
 
     try:
         code = _run(settings, "caseworkers invite", work)
@@ -106,7 +114,8 @@ def caseworkers_invite(args: argparse.Namespace, settings: Settings) -> int:
     if code is None:
         return 2
     expires = _local(code.expires_at, settings)
-    print(f"caseworker {code.caseworker_id}: invite valid once, until {expires}")
+    role = " (a counsellor: /vagt and /fri in the chat with the bot)" if args.counsellor else ""
+    print(f"caseworker {code.caseworker_id}{role}: invite valid once, until {expires}")
     if config.bot_username:
         print(f"https://t.me/{config.bot_username}?start={code.code}")
     else:
@@ -121,7 +130,8 @@ def caseworkers_list(args: argparse.Namespace, settings: Settings) -> int:
     from reminders.access import list_caseworkers
 
     async def work(session: AsyncSession) -> list[dict[str, object]]:
-        return [{"id": c.id, "name": c.name, "team": c.team, "registered": c.telegram_user_id is not None}
+        return [{"id": c.id, "name": c.name, "team": c.team, "registered": c.telegram_user_id is not None,
+                 "counsellor": c.counsellor, "on_duty": c.on_duty_since is not None}
                 for c in await list_caseworkers(session)]
 
     rows = _run(settings, "caseworkers list", work)
@@ -133,7 +143,8 @@ def caseworkers_list(args: argparse.Namespace, settings: Settings) -> int:
         print("no caseworkers (add one with: stifinder caseworkers invite --name N --team T)")
     for row in [] if args.json else rows:
         state = "registered" if row["registered"] else "not registered yet"
-        print(f"{row['id']:>4}  {row['name']}  team: {row['team'] or '-'}  {state}")
+        counsellor = ("  counsellor, on duty" if row["on_duty"] else "  counsellor") if row["counsellor"] else ""
+        print(f"{row['id']:>4}  {row['name']}  team: {row['team'] or '-'}  {state}{counsellor}")
     return 0
 
 

@@ -30,6 +30,7 @@ from dialogs.caseworker.rules import case_answer, topic_answer
 from dialogs.context import Directory, Turn
 from dialogs.providers.desk import DeskAnswer
 from dialogs.turn import Button, Reply, Role
+from handover import NotCounsellor, set_duty
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, CaseSentence, Span
 from nlu import detect_language
 from nlu.rule_language import DEADLINES, STANDARD_PREFIX, RuleLanguage, RuleQuestion
@@ -51,6 +52,7 @@ TEAM_DIGEST = "frister_team"
 CASE_COMMANDS = ("ny_sag", "haendelse", "frister", "luk", "genaabn", "sager")
 HELP_COMMANDS = ("hjaelp", "hjælp", "help")
 LANGUAGE_COMMANDS = ("sprog", "language")
+DUTY_COMMANDS = {"vagt": True, "fri": False}  # a counsellor on and off duty for citizens' chats
 OFFERS = "tilbud"
 MAX_KIND_CHOICES = 3
 # Below this confidence in "none", a sentence naming a case is offered the likeliest event kinds.
@@ -167,6 +169,8 @@ class CaseworkerDesk:
             return await self._set_language(turn, who, args)
         if command == OFFERS:
             return await self._offers(turn, " ".join(args), "caseworker.tilbud")
+        if command in DUTY_COMMANDS:
+            return await self._duty(turn, who, DUTY_COMMANDS[command])
         if command in CASE_COMMANDS:
             if who is None:
                 return self._done(turn, "caseworker.unregistered", [say("case_needs_registration")])
@@ -209,6 +213,18 @@ class CaseworkerDesk:
             record.language = chosen
         turn.lang = chosen
         return self._done(turn, "caseworker.sprog", [say("language_set")])
+
+    async def _duty(self, turn: Turn, who: _Who | None, on: bool) -> list[Reply]:
+        """/vagt and /fri: a counsellor goes on or off duty for citizens who ask for a person."""
+        route = "caseworker.vagt" if on else "caseworker.fri"
+        if who is None:
+            return self._done(turn, route, [say("case_needs_registration")])
+        try:
+            await set_duty(turn.db, who.id, on, turn.incoming.at)
+        except NotCounsellor:
+            return self._done(turn, route, [say("not_counsellor", id=who.id)])
+        log.info("counsellor duty caseworker=%d on=%s", who.id, on)
+        return self._done(turn, route, [say("on_duty" if on else "off_duty")])
 
     async def _case_command(self, turn: Turn, who: _Who, command: str, args: list[str], today: date) -> Result:
         session, at = turn.db, turn.incoming.at

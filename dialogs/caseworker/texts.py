@@ -25,7 +25,8 @@ CASEWORKER_TEXTS: dict[str, str] = {
             "/genaabn REF – genåbn en lukket sag med dens historik\n"
             "/sager – vis dine og dit teams åbne sager\n"
             "/tilbud SPØRGSMÅL – find behandlingstilbud, fx /tilbud døgn med dobbeltdiagnose\n"
-            "/sprog da|en – skift sprog\n\n"
+            "/sprog da|en – skift sprog\n"
+            "/vagt, /fri – rådgivere: på og af vagt for borgere, der beder om en rådgiver\n\n"
             "Du kan også skrive almindeligt, fx »sag S-14: borgeren henvendte sig i går«. Så foreslår jeg "
             "hændelsen, og du bekræfter med en knap.\n\n"
             "Skriv aldrig CPR-nummer, navn eller helbredsoplysninger: en sag har kun sin reference. "
@@ -38,6 +39,10 @@ CASEWORKER_TEXTS: dict[str, str] = {
     "usage_tilbud": "Skriv, hvad du søger, fx /tilbud døgn med dobbeltdiagnose i Nordjylland.",
     "usage_team": "Skriv koden efter kommandoen: /team KODE.",
     "usage_language": "Skriv /sprog da eller /sprog en.",
+    "on_duty": "Du er på vagt som rådgiver. Skriv /fri, når du går.",
+    "off_duty": "Du er ikke længere på vagt som rådgiver.",
+    "not_counsellor": "Du er ikke registreret som rådgiver. En administrator kan gøre dig til rådgiver med "
+                      "stifinder caseworkers invite --id {id} --counsellor.",
     "language_set": "Jeg skriver dansk til dig fra nu af.",
     "unknown_kind": "Den hændelse kender jeg ikke.\nHændelser: {kinds}",
     "bad_date": "Datoen forstår jeg ikke. Skriv fx i dag, i går, i mandags, 15. marts, 3/11 eller 2026-11-03.",

@@ -309,3 +309,25 @@ async def test_a_citizen_costs_one_lookup_a_minute_and_a_new_registration_is_see
         await staff.register(7123)  # /start CODE from the same person: recognised at once
         response = await staff.says(7123, "/frister")
         assert response is not None and response.route == "caseworker.frister"
+
+
+async def test_a_counsellor_goes_on_and_off_duty_and_a_caseworker_cannot(staff: Staff) -> None:
+    from handover import counsellors_on_duty, make_counsellor
+
+    await staff.register(ANNE)
+    await staff.register(BO)
+    async with staff.sessions.begin() as session:
+        anne = await session.scalar(select(CaseworkerRecord).where(CaseworkerRecord.telegram_user_id == ANNE))
+        assert anne is not None
+        await make_counsellor(session, anne.id)
+    on = await staff.says(ANNE, "/vagt")
+    assert on.keys == ["on_duty"] and on.route == "caseworker.vagt"
+    refused = await staff.says(BO, "/vagt")
+    assert refused.keys == ["not_counsellor"] and "--counsellor" in refused.text
+    async with staff.sessions() as session:
+        assert [c.telegram_user_id for c in await counsellors_on_duty(session)] == [ANNE]
+    off = await staff.says(ANNE, "/fri", lang="en")
+    assert off.keys == ["off_duty"]
+    async with staff.sessions() as session:
+        assert await counsellors_on_duty(session) == []
+    assert is_citizen(await staff.says(CITIZEN, "/vagt"))  # a citizen has no duty

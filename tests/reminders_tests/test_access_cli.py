@@ -48,7 +48,8 @@ def test_an_invite_prints_a_deep_link_that_registers_once(cli: Cli) -> None:
     assert timedelta(hours=71) < expires - datetime.now() < timedelta(hours=74)  # 72 h from config.yml
 
     listed = json.loads(cli("caseworkers", "list", "--json").stdout)
-    assert listed == [{"id": 1, "name": "Anne Holm", "team": "nord", "registered": False}]
+    assert listed == [{"id": 1, "name": "Anne Holm", "team": "nord", "registered": False, "counsellor": False,
+                      "on_duty": False}]
     assert redeem(cli, match.group(1), 31337) == "Anne Holm"
     assert json.loads(cli("caseworkers", "list", "--json").stdout)[0]["registered"] is True
     assert "31337" not in cli("caseworkers", "list").stdout

@@ -1,0 +1,104 @@
+"""The queue of citizens' chats waiting for a counsellor, and the claim that hands one to exactly one counsellor.
+
+A chat joins once (joining again while it waits or talks returns the same place); its place is counted among
+those waiting, oldest first. "Tag samtalen" is one conditional UPDATE: of two counsellors pressing at the same
+moment, on one process or two, the database lets exactly one change the row from waiting to talking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handover.models import ENDED, TALKING, WAITING, HandoverRecord
+
+
+class QueueFull(Exception):
+    """As many chats are waiting as the queue holds."""
+
+
+class AlreadyTalking(Exception):
+    """The counsellor has a conversation already: one at a time."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A chat's place: its pseudonym number and, while it waits, its position (1 is next)."""
+
+    handover_id: int
+    state: str
+    position: int | None
+
+
+async def join(session: AsyncSession, conv: str, channel: str, lang: str, topic: str | None, now: datetime,
+               max_queue: int) -> Place:
+    """Put a chat in the queue, or return its place when it waits or talks already.
+
+    Raises:
+        QueueFull: `max_queue` chats are waiting.
+    """
+    current = await open_handover(session, conv)
+    if current is not None:
+        return await place(session, current)
+    if await waiting_count(session) >= max_queue:
+        raise QueueFull(max_queue)
+    record = HandoverRecord(conv=conv, channel=channel, lang=lang, topic=topic, state=WAITING, queued_at=now)
+    session.add(record)
+    await session.flush()
+    return await place(session, record)
+
+
+async def open_handover(session: AsyncSession, conv: str) -> HandoverRecord | None:
+    """The chat's handover while it waits or talks, else None."""
+    return await session.scalar(select(HandoverRecord).where(HandoverRecord.conv == conv, HandoverRecord.state != ENDED))
+
+
+async def place(session: AsyncSession, record: HandoverRecord) -> Place:
+    """The handover's place now."""
+    if record.state != WAITING:
+        return Place(record.id, record.state, None)
+    ahead = await session.scalar(select(func.count()).select_from(HandoverRecord).where(
+        HandoverRecord.state == WAITING,
+        (HandoverRecord.queued_at < record.queued_at)
+        | and_(HandoverRecord.queued_at == record.queued_at, HandoverRecord.id < record.id)))
+    return Place(record.id, WAITING, int(ahead or 0) + 1)
+
+
+async def waiting_count(session: AsyncSession) -> int:
+    """How many chats wait."""
+    return int(await session.scalar(
+        select(func.count()).select_from(HandoverRecord).where(HandoverRecord.state == WAITING)) or 0)
+
+
+async def leave(session: AsyncSession, conv: str, now: datetime) -> HandoverRecord | None:
+    """End the chat's handover (it leaves the queue, or the talk ends); None when it had none."""
+    record = await open_handover(session, conv)
+    if record is not None:
+        record.state, record.ended_at = ENDED, now
+    return record
+
+
+async def claim(session: AsyncSession, handover_id: int, counsellor_id: int, now: datetime) -> bool:
+    """Hand a waiting chat to the counsellor; False when another counsellor took it first (or it left).
+
+    Raises:
+        AlreadyTalking: the counsellor has a conversation already.
+    """
+    busy = await session.scalar(select(func.count()).select_from(HandoverRecord).where(
+        HandoverRecord.claimed_by == counsellor_id, HandoverRecord.state == TALKING))
+    if busy:
+        raise AlreadyTalking(counsellor_id)
+    taken = await session.execute(
+        update(HandoverRecord).where(HandoverRecord.id == handover_id, HandoverRecord.state == WAITING)
+        .values(state=TALKING, claimed_by=counsellor_id, claimed_at=now)
+        .execution_options(synchronize_session=False))
+    return bool(getattr(taken, "rowcount", 0) == 1)
+
+
+async def talking_with(session: AsyncSession, counsellor_id: int) -> HandoverRecord | None:
+    """The conversation the counsellor has now, if any."""
+    return await session.scalar(select(HandoverRecord).where(
+        HandoverRecord.claimed_by == counsellor_id, HandoverRecord.state == TALKING))

@@ -7,10 +7,11 @@ from dialogs.models import Base as DialogsBase
 from dialogs.replies import Renderer
 from dialogs.safety import SafetyScreen, load_safety
 from dialogs.texts import TEXTS
-from dialogs.turn import Button, Identity, Incoming, Outgoing, Reply, Response, Role, Sender, State
+from dialogs.turn import Button, Identity, Incoming, Notice, Outgoing, Relayed, Reply, Response, Role, Sender, State
 
 __all__ = [
-    "COMMANDS", "Button", "Deps", "DialogEngine", "DialogsBase", "Incoming", "Outgoing", "Renderer", "Reply",
+    "COMMANDS", "Button", "Deps", "DialogEngine", "DialogsBase", "Incoming", "Notice", "Outgoing", "Relayed",
+    "Renderer", "Reply",
     "Response", "Role", "SafetyScreen", "Sender", "State", "Identity", "TEXTS", "Turn", "days", "load_safety", "long_date",
     "translations", "weeks",
 ]

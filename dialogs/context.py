@@ -8,7 +8,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.safety import SafetyScreen
-from dialogs.turn import CITIZEN, Identity, Incoming, Sender, State
+from dialogs.turn import CITIZEN, Identity, Incoming, Notice, Sender, State
 from handover import OpeningHours
 from knowledge import Municipality, Retriever, Standard
 from nlu import Parse
@@ -43,6 +43,8 @@ class Deps:
     default_lang: str = "da"
     max_chars: int = 2000
     opening_hours: OpeningHours | None = None  # when the municipality's counsellors are there (None: not set)
+    # How many citizens may wait for a counsellor; 0: no queue (a channel that cannot relay offers none).
+    queue_size: int = 0
 
 
 @dataclass(slots=True)
@@ -63,6 +65,7 @@ class Turn:
     session: AsyncSession | None = None  # the turn's unit of work (caseworker handlers read and write in it)
     route: str = ""  # a handler's more precise name for what it did ("caseworker.proposal")
     withdraw: bool = False  # the channel deletes the person's message (a CPR number in a team chat)
+    notices: list[Notice] = field(default_factory=list)  # replies for others (a counsellor, a citizen)
 
     @property
     def db(self) -> AsyncSession:

@@ -25,11 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs import router
 from dialogs.caseworker.desk import CaseworkerDesk, caseworker_payload
-from dialogs.citizen import compound, faq, first_contact, flows
+from dialogs.citizen import compound, faq, first_contact, flows, handover
 from dialogs.context import Deps, Directory, Turn
 from dialogs.replies import Renderer
 from dialogs.safety import NO_CRISIS, Screening, Tier
-from dialogs.turn import CITIZEN, Identity, Incoming, Outgoing, Reply, Response, Role, State
+from dialogs.turn import CITIZEN, Identity, Incoming, Notice, Outgoing, Relayed, Reply, Response, Role, State
 from nlu import Entity, Parse, Parser, detect_language
 from privacy import mask_cpr, without_cpr
 
@@ -210,7 +210,8 @@ class DialogEngine:
             return None
         asked = turn.parse.intent != "caseworker"  # a question about a rule: its topic and confidence
         intent, confidence = (turn.parse.intent, turn.parse.confidence) if asked else (turn.route, 1.0)
-        return self._response(replies, turn.lang, intent, confidence, turn.route, withdraw=turn.withdraw)
+        return self._response(replies, turn.lang, intent, confidence, turn.route, withdraw=turn.withdraw,
+                              notices=turn.notices)
 
     async def _citizen_turn(self, incoming: Incoming, state: State, identity: Identity,
                             session: AsyncSession) -> tuple[Response, bool]:
@@ -223,6 +224,10 @@ class DialogEngine:
 
         # The net is not asked about commands and button payloads ("/start", "/inform{…}").
         screening = deps.safety.screen(text, learned=not text.startswith("/"))
+        if state.flow == handover.FLOW:  # waiting for, or talking with, a counsellor
+            handed = await self._handover_turn(incoming, text, state, lang, identity, session, screening, prefix)
+            if handed is not None:
+                return handed, False
         if screening.by == "patterns":  # safety first: answers before any classifier, flow or FAQ
             state.clear_flow()
             replies = prefix + self._alarm(screening)
@@ -266,10 +271,29 @@ class DialogEngine:
             screening = NO_CRISIS  # "ved ikke", "nej", "det vil jeg ikke sige" as the answer to our own question
         if screening.tier is Tier.NONE:
             return self._response(prefix + replies, lang, turn.parse.intent, turn.parse.confidence,
-                                  route.name), turn.forget
+                                  route.name, notices=turn.notices), turn.forget
         replies, name = self._safety_first(screening, route.name, replies, turn)
         return self._response(prefix + replies, lang, turn.parse.intent, turn.parse.confidence, name,
-                              screening.tier), turn.forget
+                              screening.tier, notices=turn.notices), turn.forget
+
+    async def _handover_turn(self, incoming: Incoming, text: str, state: State, lang: str, identity: Identity,
+                             session: AsyncSession, screening: Screening, prefix: list[Reply]) -> Response | None:
+        """A message of a chat in the handover: its place in the queue, or on to the counsellor (the assistant
+        silent); None when the handover has ended. While waiting, a crisis gets its answer first, as always;
+        with a counsellor, the counsellor is told of it instead."""
+        turn = Turn(incoming=incoming, text=text, parse=Parse(text=text, intent="handover", confidence=1.0),
+                    state=state, lang=lang, deps=self._deps, identity=identity, session=session)
+        crisis = screening.categories[0].id if screening.categories else (
+            "concern" if screening.tier is Tier.CONCERN else None)
+        replies = await handover.in_handover(turn, crisis)
+        if replies is None:
+            return None
+        if not replies:  # with a counsellor: only what the channels relay
+            return self._response(prefix, lang, "handover", 1.0, "handover.relayed", notices=turn.notices)
+        if screening.by == "patterns":
+            replies = self._alarm(screening) + replies
+        return self._response(prefix + replies, lang, "handover", 1.0, "handover.waiting", screening.tier,
+                              notices=turn.notices)
 
     @staticmethod
     def _alarm(screening: Screening) -> list[Reply]:
@@ -333,7 +357,7 @@ class DialogEngine:
         return Parse(text=text, intent=intent, confidence=1.0, entities=tuple(entities))
 
     def _response(self, replies: Sequence[Reply], lang: str, intent: str, confidence: float, route: str,
-                  safety: Tier = Tier.NONE, withdraw: bool = False) -> Response:
+                  safety: Tier = Tier.NONE, withdraw: bool = False, notices: Sequence[Notice] = ()) -> Response:
         replies = list(replies)
         last = replies[-1] if replies else None
         if isinstance(last, Reply) and last.domain == "messages" and last.key in UNSURE_REPLIES:
@@ -348,5 +372,7 @@ class DialogEngine:
                 alert = self._renderer.render(reply, lang).text
             else:
                 messages.append(self._renderer.render(reply, lang))
+        relayed = tuple(Relayed(tuple(self._renderer.render(reply, notice.lang) for reply in notice.replies),
+                                caseworker_id=notice.caseworker_id, conv=notice.conv) for notice in notices)
         return Response(messages=tuple(messages), intent=intent, confidence=confidence, lang=lang, route=route,
-                        safety=safety.value, note=note, alert=alert, withdraw=withdraw)
+                        safety=safety.value, note=note, alert=alert, withdraw=withdraw, relayed=relayed)

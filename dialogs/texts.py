@@ -35,6 +35,24 @@ TEXTS: dict[str, str] = {
         "Jeg er et computerprogram, og lige nu er kommunens rådgivere her ikke, og jeg ved ikke, hvornår de er her "
         "igen: {routing} Har du tanker om at tage dit liv, så ring til {suicide_line} på {suicide_line_phone} – der "
         "er åbent hele døgnet. Er nogen i fare lige nu, så ring 112."),
+    "utter_queue_joined": N_(
+        "Du er nummer {position} i køen til en rådgiver fra kommunens rusmiddelbehandling, som tager over her"
+        " i chatten. Du er anonym: rådgiveren ser kun det, du skriver her – skriv aldrig dit navn eller "
+        "CPR-nummer. Skriv »afslut« for at forlade køen. Er nogen i fare lige nu, så ring 112."),
+    "utter_queue_waiting": N_(
+        "Du er stadig i køen, som nummer {position}. En rådgiver tager over her, så snart der er en ledig. "
+        "Har du tanker om at tage dit liv, så ring til {suicide_line} på {suicide_line_phone}. Er nogen i "
+        "fare lige nu, så ring 112."),
+    "utter_queue_left": N_("Du har forladt køen. Du skriver med chatbotten igen."),
+    "utter_queue_full": N_("Køen til rådgiverne er fuld lige nu."),
+    "utter_counsellor_joined": N_(
+        "En rådgiver fra kommunens rusmiddelbehandling har overtaget samtalen. Skriv »afslut«, når du vil "
+        "stoppe."),
+    "utter_from_counsellor": N_("Rådgiver: {text}"),
+    "utter_handover_ended": N_(
+        "Samtalen med rådgiveren er slut. Du skriver med chatbotten igen. Har du tanker om at tage dit liv, "
+        "så ring til {suicide_line} på {suicide_line_phone}."),
+    "button_leave_queue": N_("Forlad køen"),
     "utter_privacy": N_(
         "Jeg gemmer ikke det, du skriver, og ikke dit navn eller nummer. Mens vi skriver sammen, husker jeg kun "
         "sproget, en aldersgruppe (fx »under 30«) og om du har førtidspension, under en kode i stedet for din "
@@ -150,8 +168,12 @@ TEXTS: dict[str, str] = {
     "web_open": N_("Chat om stofmisbrugsbehandling"),
     "web_title": N_("Stifinder – chatbot om stofmisbrugsbehandling"),
     "web_close": N_("Luk chatten"),
-    "web_emergency": N_("Akut fare: ring {emergency_phone}. Tanker om selvmord: {suicide_line} {suicide_line_phone}."),
-    "web_disclosure": N_("Du skriver med en chatbot – ikke et menneske. Jeg gemmer ikke, hvad du skriver: kun sprog og aldersgruppe i op til {ttl} minutter, og »Glem mig« sletter det med det samme. Skriv ikke dit navn eller CPR-nummer."),
+    "web_emergency": N_(
+        "Akut fare: ring {emergency_phone}. Tanker om selvmord: {suicide_line} {suicide_line_phone}."),
+    "web_disclosure": N_(
+        "Du skriver med en chatbot – ikke et menneske. Jeg gemmer ikke, hvad du skriver: kun sprog og "
+        "aldersgruppe i op til {ttl} minutter, og »Glem mig« sletter det med det samme. Skriv ikke dit navn "
+        "eller CPR-nummer."),
     "web_log": N_("Samtalen"),
     "web_you": N_("Dig"),
     "web_bot": N_("Chatbot"),

@@ -177,6 +177,30 @@ class Outgoing:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Replies for someone other than the sender, in their language: a counsellor (by caseworker id) or a
+    citizen's conversation (by its key). Handed to the channels, never stored."""
+
+    replies: tuple[Reply, ...]
+    lang: str
+    caseworker_id: int | None = None
+    conv: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Relayed:
+    """Rendered messages for someone other than the sender (a Notice, rendered)."""
+
+    messages: tuple[Outgoing, ...]
+    caseworker_id: int | None = None
+    conv: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(m.text for m in self.messages)
+
+
+@dataclass(frozen=True, slots=True)
 class Response:
     """Everything the engine answers to one Incoming."""
 
@@ -189,6 +213,7 @@ class Response:
     note: str | None = None  # added under the pressed message, whose buttons go
     alert: str | None = None  # a pop-up for the person who pressed a button
     withdraw: bool = False  # the channel deletes the person's message (a CPR number in a team chat)
+    relayed: tuple[Relayed, ...] = ()  # messages for others: a counsellor, a citizen in a handover
 
     @property
     def text(self) -> str:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from dialogs.caseworker.cases import (CANCEL, CONFIRM, KINDS, CaseDeps, Result, close, confirm_payload, list_cases,
                                       new_case, read_confirm, record, record_event, refusal, reopen, say,
                                       show_deadlines)
+from dialogs.caseworker import counsel
 from dialogs.caseworker.pings import pressed_replies
 from dialogs.caseworker.rules import case_answer, topic_answer
 from dialogs.context import Directory, Turn
@@ -69,7 +70,7 @@ QUESTION = re.compile(r"\?(?:\s|$)|\b(?:hvornår|hvornaar|hvad|hvilke|hvilken|hv
                       r"give me|show me|tell me)\b|\b(?:please|pls|plz)\W*$", re.IGNORECASE)
 REMINDER_BUTTON = re.compile(r"^rem:(done|snooze|case):(\d{1,18})$")
 # Button payloads of the caseworker side: never handed to the citizen assistant, whoever pressed them.
-PAYLOADS = ("rem:", "cw:")
+PAYLOADS = ("rem:", "cw:", "ho:")
 
 
 class ProviderAnswers(Protocol):
@@ -160,7 +161,13 @@ class CaseworkerDesk:
         if turn.incoming.button:
             if who is None:
                 return self._done(turn, "caseworker.stale", [say("stale_button")])
+            if turn.text.startswith(counsel.TAKE):
+                return self._done(turn, "caseworker.handover.take", await counsel.take(turn, who.id, turn.text))
             return await self._press(turn, who)
+        if who is not None:  # a counsellor who has a citizen's chat: their words go there
+            relayed = await counsel.talk(turn, who.id, command)
+            if relayed is not None:
+                return self._done(turn, "caseworker.handover.talk", relayed)
         today = local_date(turn.incoming.at, self._tz)
         if command in ("start", *HELP_COMMANDS):
             replies = [say("help")] if command != "start" else [say("welcome_back", parts=(say("help"),))]

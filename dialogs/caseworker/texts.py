@@ -39,6 +39,24 @@ CASEWORKER_TEXTS: dict[str, str] = {
     "usage_tilbud": "Skriv, hvad du søger, fx /tilbud døgn med dobbeltdiagnose i Nordjylland.",
     "usage_team": "Skriv koden efter kommandoen: /team KODE.",
     "usage_language": "Skriv /sprog da eller /sprog en.",
+    "handover_waiting": "Borger {pseudonym} venter på en rådgiver i chatten (sprog: {lang}).",
+    "button_take": "Tag samtalen",
+    "handover_taken_you":
+        "Du har samtalen med Borger {pseudonym}. Det, du skriver her, går til borgeren. Skriv /afslut, når I "
+        "er færdige.",
+    "handover_taken_other": "Borger {pseudonym} er taget af en kollega.",
+    "handover_busy": "Du har allerede en samtale. Skriv /afslut for at slutte den først.",
+    "handover_from_citizen": "Borger {pseudonym}: {text}",
+    "handover_crisis":
+        "Krisetegn hos Borger {pseudonym}: {category}. Borgeren har ikke fået krisesvaret: tal med borgeren "
+        "om det, og henvis til 112 eller Livslinien på 70 201 201.",
+    "crisis_suicide": "selvmordstanker",
+    "crisis_emergency": "akut fare (fx overdosis)",
+    "crisis_violence": "vold",
+    "crisis_concern": "måske en krise",
+    "handover_citizen_ended": "Borger {pseudonym} har afsluttet samtalen.",
+    "handover_you_ended": "Du har afsluttet samtalen med Borger {pseudonym}.",
+    "handover_none": "Du har ingen samtale med en borger lige nu.",
     "on_duty": "Du er på vagt som rådgiver. Skriv /fri, når du går.",
     "off_duty": "Du er ikke længere på vagt som rådgiver.",
     "not_counsellor": "Du er ikke registreret som rådgiver. En administrator kan gøre dig til rådgiver med "

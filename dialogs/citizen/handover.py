@@ -1,26 +1,103 @@
-"""Asking for a person: whether the municipality's counsellors are there now, and when they are next.
+"""Asking for a person, and the chat while it waits for or talks with a counsellor.
 
-Said truthfully, whatever the hour: that this is a program; inside the hours, until when the counsellors are
-there and whom to call; outside them, when they are next there, and the lines that are always open.
+Said truthfully, whatever the hour: that this is a program. Outside the counsellors' hours: when they are next
+there, and the lines that are always open. Inside them, when a counsellor is on duty and the channels can relay
+(`Deps.queue_size` > 0): a place in the queue, announced to the counsellors on duty with "Tag samtalen";
+otherwise whom to call. While the chat waits, every message gets its place again (not the FAQ); while a
+counsellor has it, the assistant is silent and the message goes to the counsellor, CPR numbers masked, with
+a crisis the screen sees named to the counsellor. "afslut" (or the button) leaves the queue or ends the talk.
+Nothing of what is written is stored: the relay is a Notice for the channels.
 """
 
 from __future__ import annotations
 
 from dialogs.context import Turn
-from dialogs.turn import Moment, Reply
+from dialogs.turn import Button, Moment, Notice, Reply
+from handover import (TALKING, HandoverRecord, QueueFull, counsellors_on_duty, join, leave, open_handover, place)
+from nlu import fold
+
+FLOW = "handover"
+LEAVE_PAYLOAD = "/afslut"
+# What ends the wait or the talk: the button, the word alone, or a command.
+LEAVE_WORDS = {"afslut", "/afslut", "/annuller", "annuller", "forlad køen", "stop", "leave", "end", "quit", "/stop"}
+CW = "caseworker"
 
 
 async def ask_for_person(turn: Turn) -> list[Reply]:
-    """Answer "kan jeg tale med et menneske?" from the opening hours (without hours: the numbers to call)."""
+    """Answer "kan jeg tale med et menneske?" from the opening hours, with a place in the queue when a
+    counsellor is on duty (without hours: the numbers to call)."""
     hours = turn.deps.opening_hours
     if hours is None:
         return [Reply("utter_bot")]
     at = turn.incoming.at
     today = at.astimezone(hours.tz).date()
     closes = hours.closes_at(at)
-    if closes is not None:
-        return [Reply("utter_person_open", {"closes": Moment(closes, today)})]
-    opens = hours.next_opening(at)
-    if opens is None:
-        return [Reply("utter_person_closed_long")]
-    return [Reply("utter_person_closed", {"opens": Moment(opens, today)})]
+    if closes is None:
+        opens = hours.next_opening(at)
+        if opens is None:
+            return [Reply("utter_person_closed_long")]
+        return [Reply("utter_person_closed", {"opens": Moment(opens, today)})]
+    call = Reply("utter_person_open", {"closes": Moment(closes, today)})
+    if turn.deps.queue_size <= 0 or turn.session is None:
+        return [call]
+    on_duty = await counsellors_on_duty(turn.db)
+    if not on_duty:
+        return [call]
+    sender = turn.incoming.sender
+    try:
+        where = await join(turn.db, turn.incoming.conv, sender.channel if sender else "chat", turn.lang, None, at,
+                           turn.deps.queue_size)
+    except QueueFull:
+        return [Reply("utter_queue_full"), call]
+    turn.state.flow, turn.state.step = FLOW, None
+    for counsellor in on_duty:
+        turn.notices.append(Notice((Reply("handover_waiting", {"pseudonym": where.handover_id, "lang": turn.lang},
+                                          buttons=(Button("button_take", f"ho:take:{where.handover_id}"),),
+                                          domain=CW),), counsellor.language, caseworker_id=counsellor.id))
+    return [Reply("utter_queue_joined", {"position": where.position or 1},
+                  buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
+
+
+async def in_handover(turn: Turn, crisis: str | None) -> list[Reply] | None:
+    """A message of a chat in the handover flow; None when its handover has ended (the assistant answers).
+
+    Args:
+        crisis: the category the safety screen raised for the message (None: none), named to the counsellor.
+    """
+    record = await open_handover(turn.db, turn.incoming.conv)
+    if record is None:
+        turn.state.clear_flow()
+        return None
+    if fold(turn.text.lower()).strip(" .!") in {fold(word) for word in LEAVE_WORDS}:
+        return await end(turn, record)
+    if record.state != TALKING:
+        where = await place(turn.db, record)
+        return [Reply("utter_queue_waiting", {"position": where.position or 1},
+                      buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
+    if record.claimed_by is not None:
+        relayed = [Reply("handover_from_citizen", {"pseudonym": record.id, "text": turn.text}, domain=CW)]
+        if crisis is not None:
+            label = Reply(f"crisis_{crisis}", domain=CW)
+            relayed.insert(0, Reply("handover_crisis", {"pseudonym": record.id, "category": label}, domain=CW))
+        turn.notices.append(Notice(tuple(relayed), await _language_of(turn, record.claimed_by),
+                                   caseworker_id=record.claimed_by))
+    return []
+
+
+async def end(turn: Turn, record: HandoverRecord) -> list[Reply]:
+    """The citizen leaves the queue or ends the talk; the counsellor is told."""
+    talking = record.state == TALKING
+    await leave(turn.db, turn.incoming.conv, turn.incoming.at)
+    turn.state.clear_flow()
+    if talking and record.claimed_by is not None:
+        turn.notices.append(Notice((Reply("handover_citizen_ended", {"pseudonym": record.id}, domain=CW),),
+                                   await _language_of(turn, record.claimed_by), caseworker_id=record.claimed_by))
+        return [Reply("utter_handover_ended")]
+    return [Reply("utter_queue_left")]
+
+
+async def _language_of(turn: Turn, caseworker_id: int) -> str:
+    from reminders import CaseworkerRecord
+
+    record = await turn.db.get(CaseworkerRecord, caseworker_id)
+    return record.language if record is not None else "da"

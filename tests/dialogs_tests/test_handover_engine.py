@@ -1,0 +1,127 @@
+"""The handover through the one engine: a citizen in the web chat asks for a person, the counsellors on duty
+are told, one takes the chat (exactly once), messages pass both ways as relays the channels deliver (CPR
+numbers masked, a crisis named to the counsellor), and either side ends it; the assistant answers again."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.reminders_config import load_reminders_config
+from bot.storage import open_database
+from bot.wiring import build_engine
+from bot.config import Settings
+from dialogs import Deps, DialogEngine, Incoming, Response, Sender
+from fakes.staff_desk import NOW, FakeProviders, Staff, case_language  # noqa: F401 (fixture)
+from handover import OpeningHours, make_counsellor, parse_intervals
+from nlu import LocalParser
+from nlu.case_language import CaseLanguage
+from reminders import CaseworkerRecord
+
+ANNE, BO = 7101, 7102
+HOURS = OpeningHours({day: parse_intervals("09:00-15:00") for day in range(5)})  # NOW is Monday 10:00
+
+
+@pytest.fixture
+async def desk(deps: Deps, local_parser: LocalParser, settings: Settings, case_language: CaseLanguage) -> Staff:
+    database, sessions = await open_database("sqlite+aiosqlite://")
+    engine = build_engine(settings, replace(deps, opening_hours=HOURS, queue_size=5), local_parser, sessions,
+                          FakeProviders(), load_reminders_config(settings).policy, case_language)
+    staff = Staff(engine, sessions, FakeProviders())
+    for user in (ANNE, BO):
+        await staff.register(user)
+    async with sessions.begin() as session:
+        for user in (ANNE, BO):
+            record = await session.scalar(select(CaseworkerRecord).where(CaseworkerRecord.telegram_user_id == user))
+            assert record is not None
+            await make_counsellor(session, record.id)
+    yield staff  # type: ignore[misc]
+    await database.dispose()
+
+
+async def citizen(engine: DialogEngine, text: str, conv: str = "web-conv-1") -> Response:
+    return await engine.handle(Incoming(conv=conv, text=text, at=NOW, sender=Sender("web")))
+
+
+def relayed_to(response: Response, conv: str | None = None) -> str:
+    return "\n".join(r.text for r in response.relayed if (conv is None and r.caseworker_id) or r.conv == conv)
+
+
+async def test_nobody_on_duty_means_the_numbers_to_call(desk: Staff) -> None:
+    response = await citizen(desk.engine, "kan jeg tale med et menneske?")
+    assert response.route == "handover.ask_for_person" and "9945 4421" in response.text
+    assert response.relayed == ()
+
+
+async def test_a_whole_handover_from_the_queue_to_the_end(desk: Staff) -> None:
+    await desk.says(ANNE, "/vagt")
+    await desk.says(BO, "/vagt")
+    asked = await citizen(desk.engine, "kan jeg tale med et menneske?")
+    assert "nummer 1 i køen" in asked.text and "CPR-nummer" in asked.text
+    assert [b.payload for m in asked.messages for b in m.buttons] == ["/afslut"]
+    announcements = [r for r in asked.relayed if r.caseworker_id]
+    assert len(announcements) == 2 and all("venter på en rådgiver" in r.text for r in announcements)
+    take = announcements[0].messages[0].buttons[0].payload
+    assert take.startswith("ho:take:")
+
+    waiting = await citizen(desk.engine, "hvor lang tid går der?")
+    assert waiting.route == "handover.waiting" and "stadig i køen, som nummer 1" in waiting.text
+
+    taken = await desk.presses(ANNE, take)
+    assert taken.keys == ["handover_taken_you"] and taken.route == "caseworker.handover.take"
+    assert "overtaget samtalen" in relayed_to(taken, "web-conv-1")
+    late = await desk.presses(BO, take)
+    assert late.keys == ["handover_taken_other"] and late.relayed == ()
+
+    said = await citizen(desk.engine, "jeg bruger hash hver dag, mit cpr er 010203-1234")
+    assert said.route == "handover.relayed"
+    to_anne = relayed_to(said)
+    assert "Borger" in to_anne and "hash hver dag" in to_anne and "010203-1234" not in to_anne
+    assert said.keys == ["utter_cpr_refused"]  # the citizen is told not to, and nothing else
+
+    answer = await desk.says(ANNE, "Tak fordi du skriver. Vil du fortælle lidt mere? Ring evt. 010203-1234")
+    assert answer.messages == () and answer.route == "caseworker.handover.talk"
+    to_citizen = relayed_to(answer, "web-conv-1")
+    assert to_citizen.startswith("Rådgiver: Tak fordi du skriver") and "010203-1234" not in to_citizen
+
+    crisis = await citizen(desk.engine, "jeg har lyst til at tage mit liv")
+    assert crisis.messages == ()  # the counsellor answers, not the assistant
+    assert "Krisetegn" in relayed_to(crisis) and "selvmordstanker" in relayed_to(crisis)
+
+    ended = await desk.says(ANNE, "/afslut")
+    assert ended.keys == ["handover_you_ended"] and "slut" in relayed_to(ended, "web-conv-1")
+    back = await citizen(desk.engine, "koster det noget?")
+    assert back.route.startswith("faq.") and "gratis" in back.text  # the assistant answers again
+
+
+async def test_the_citizen_leaves_the_queue_and_ends_a_talk(desk: Staff) -> None:
+    await desk.says(ANNE, "/vagt")
+    await citizen(desk.engine, "can I talk to a real person?", conv="web-conv-2")
+    left = await citizen(desk.engine, "/afslut", conv="web-conv-2")
+    assert left.keys == ["utter_queue_left"]
+    asked = await citizen(desk.engine, "can I talk to a real person?", conv="web-conv-2")
+    assert "number 1 in the queue" in asked.text
+    take = next(r for r in asked.relayed if r.caseworker_id).messages[0].buttons[0].payload
+    await desk.presses(ANNE, take)
+    ended = await citizen(desk.engine, "afslut", conv="web-conv-2")
+    assert ended.keys == ["utter_handover_ended"] and "afsluttet samtalen" in relayed_to(ended)
+    none = await desk.says(ANNE, "/afslut")
+    assert none.keys == ["handover_none"]
+
+
+async def test_one_chat_at_a_time_and_outside_the_hours_no_queue(desk: Staff) -> None:
+    await desk.says(ANNE, "/vagt")
+    first = await citizen(desk.engine, "kan jeg tale med en rådgiver?", conv="c-1")
+    second = await citizen(desk.engine, "kan jeg tale med en rådgiver?", conv="c-2")
+    assert "nummer 2 i køen" in second.text
+    for response in (first, second):
+        payload = next(r for r in response.relayed if r.caseworker_id).messages[0].buttons[0].payload
+        pressed = await desk.presses(ANNE, payload)
+    assert pressed.keys == ["handover_busy"]
+    desk.at = NOW + timedelta(hours=8)  # 18:00: closed
+    evening = await desk.engine.handle(Incoming(conv="c-3", text="kan jeg tale med en rådgiver?", at=desk.at,
+                                                sender=Sender("web")))
+    assert "igen i morgen kl. 9.00" in evening.text and evening.relayed == ()

@@ -12,10 +12,11 @@ from handover import WEEKDAYS, Interval, OpeningHours, parse_intervals
 
 @dataclass(frozen=True, slots=True)
 class HandoverSettings:
-    """When a counsellor is there: the weekly hours, closed days and public holidays (closed unless listed
-    as open)."""
+    """When a counsellor is there (the weekly hours, closed days and public holidays, closed unless listed as
+    open), and how many citizens may wait for one at most."""
 
     hours: OpeningHours
+    max_queue: int = 10
 
 
 def load_handover_settings(settings: Settings) -> HandoverSettings | None:
@@ -45,6 +46,7 @@ def load_handover_settings(settings: Settings) -> HandoverSettings | None:
     return HandoverSettings(
         hours=OpeningHours(weekly, ZoneInfo(settings.timezone), _days(cfg.get("closed", list, []), "closed", file),
                            _days(cfg.get("open_on_holidays", list, []), "open_on_holidays", file)),
+        max_queue=cfg.whole("max_queue", 10, 1, 1000),
     )
 
 

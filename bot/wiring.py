@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -19,6 +19,7 @@ from bot.handover_settings import load_handover_settings
 from bot.reminders_config import load_reminders_config
 from bot.identity import load_secret
 from bot.config import Secret
+from bot.relays import Relays
 from bot.storage import open_database
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -47,6 +48,14 @@ class App:
     secret: Secret
     local_parser: LocalParser
     provider_desk: ProviderDesk | None = None  # built by build_app; None in harnesses that build an App by hand
+    relays: Relays = field(default_factory=Relays)  # how this process reaches others in a handover
+    max_queue: int = 0  # from config.yml's handover section: citizens waiting at most, once both sides are reachable
+
+    def open_queue_when_reachable(self) -> None:
+        """Offer citizens of the web chat a place in the counsellors' queue once both the web chat and the
+        counsellors' Telegram chats are reachable from this process (else they are given numbers to call)."""
+        if self.relays.complete and self.max_queue > 0:
+            self.engine.open_queue(frozenset({"web"}), self.max_queue)
 
     async def has_caseworker(self, caseworker_id: int) -> bool:
         """Tell whether the registry has a caseworker with the id (for `--as ID`)."""
@@ -135,7 +144,7 @@ async def _build_app(settings: Settings, database_url: str | None) -> App:
     engine = build_engine(settings, deps, build_parser(settings, local), sessions, provider_desk, policy,
                           remember_conversations=database.dialect.name == "sqlite")
     return App(engine=engine, database=database, secret=load_secret(settings.var_dir), local_parser=local,
-               provider_desk=provider_desk)
+               provider_desk=provider_desk, max_queue=handover.max_queue if handover else 0)
 
 
 def build_engine(settings: Settings, deps: Deps, parser: Parser, sessions: async_sessionmaker[AsyncSession],

@@ -43,8 +43,10 @@ class Deps:
     default_lang: str = "da"
     max_chars: int = 2000
     opening_hours: OpeningHours | None = None  # when the municipality's counsellors are there (None: not set)
-    # How many citizens may wait for a counsellor; 0: no queue (a channel that cannot relay offers none).
+    # How many citizens may wait for a counsellor, and from which channels (those the process relays to);
+    # 0: no queue, and asking for a person gives the numbers to call.
     queue_size: int = 0
+    queue_channels: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)

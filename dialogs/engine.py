@@ -18,7 +18,7 @@ import time
 import traceback
 from dataclasses import replace
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,6 +29,7 @@ from dialogs.citizen import compound, faq, first_contact, flows, handover
 from dialogs.context import Deps, Directory, Turn
 from dialogs.replies import Renderer
 from dialogs.safety import NO_CRISIS, Screening, Tier
+from handover import end_where_forgotten, leave
 from dialogs.turn import CITIZEN, Identity, Incoming, Notice, Outgoing, Relayed, Reply, Response, Role, State
 from nlu import Entity, Parse, Parser, detect_language
 from privacy import mask_cpr, without_cpr
@@ -92,6 +93,10 @@ class DialogEngine:
     def deps(self) -> Deps:
         return self._deps
 
+    def open_queue(self, channels: frozenset[str], size: int) -> None:
+        """Offer citizens of these channels a place in the counsellors' queue (the channels relay both ways)."""
+        self._deps = replace(self._deps, queue_size=size, queue_channels=channels)
+
     @property
     def caseworkers(self) -> CaseworkerDesk | None:
         return self._caseworkers
@@ -118,6 +123,8 @@ class DialogEngine:
                 if self._next_purge is None or incoming.at >= self._next_purge:
                     # Expired conversations are deleted, not just ignored: at most once per PURGE_EVERY.
                     purged = await flows.purge_expired(session, incoming.at)
+                    # a chat waiting for or talking with a counsellor ends with its conversation
+                    await end_where_forgotten(session, flows.remembered_keys(), incoming.at)
                     self._next_purge = incoming.at + PURGE_EVERY
                     if purged:
                         log.info("purged expired conversations count=%d", purged)
@@ -132,6 +139,7 @@ class DialogEngine:
                 after: flows.Stored | None = stored
                 if forget:
                     await flows.forget(session, incoming.conv)
+                    await leave(session, incoming.conv, incoming.at)
                     after = None
                 elif response.route.startswith(CASEWORKER_ROUTES):
                     pass  # the caseworker side keeps no conversation: nothing about a group or its members either
@@ -170,6 +178,7 @@ class DialogEngine:
             self._remembered.drop(conv)
         async with self._sessions.begin() as session:
             await flows.forget(session, conv)
+            await leave(session, conv, datetime.now(timezone.utc))
 
     async def _respond(self, incoming: Incoming, state: State, identity: Identity,
                        session: AsyncSession) -> tuple[Response, bool]:
@@ -373,6 +382,7 @@ class DialogEngine:
             else:
                 messages.append(self._renderer.render(reply, lang))
         relayed = tuple(Relayed(tuple(self._renderer.render(reply, notice.lang) for reply in notice.replies),
-                                caseworker_id=notice.caseworker_id, conv=notice.conv) for notice in notices)
+                                notice.lang, caseworker_id=notice.caseworker_id, conv=notice.conv)
+                        for notice in notices)
         return Response(messages=tuple(messages), intent=intent, confidence=confidence, lang=lang, route=route,
                         safety=safety.value, note=note, alert=alert, withdraw=withdraw, relayed=relayed)

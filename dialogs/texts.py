@@ -185,4 +185,5 @@ TEXTS: dict[str, str] = {
     "web_failed": N_("Beskeden kunne ikke sendes. Prøv igen om lidt."),
     "web_too_fast": N_("Du skriver hurtigere, end jeg kan svare. Vent et øjeblik."),
     "web_new_reply": N_("Chatbot:"),
+    "web_counsellor": N_("Rådgiver"),
 }

@@ -192,6 +192,7 @@ class Relayed:
     """Rendered messages for someone other than the sender (a Notice, rendered)."""
 
     messages: tuple[Outgoing, ...]
+    lang: str = "da"
     caseworker_id: int | None = None
     conv: str | None = None
 

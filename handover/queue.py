@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handover.models import ENDED, TALKING, WAITING, HandoverRecord
@@ -102,3 +102,12 @@ async def talking_with(session: AsyncSession, counsellor_id: int) -> HandoverRec
     """The conversation the counsellor has now, if any."""
     return await session.scalar(select(HandoverRecord).where(
         HandoverRecord.claimed_by == counsellor_id, HandoverRecord.state == TALKING))
+
+
+async def end_where_forgotten(session: AsyncSession, remembered: Select[tuple[str]], now: datetime) -> int:
+    """End the open handovers whose conversation is no longer remembered (it expired, or was forgotten):
+    nobody is left to answer. `remembered` selects the keys of the conversations that still are."""
+    ended = await session.execute(
+        update(HandoverRecord).where(HandoverRecord.state != ENDED, HandoverRecord.conv.not_in(remembered))
+        .values(state=ENDED, ended_at=now).execution_options(synchronize_session=False))
+    return int(getattr(ended, "rowcount", 0) or 0)

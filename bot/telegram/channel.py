@@ -23,6 +23,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
 from telegram import (
     Bot, BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions, Message, MessageEntity, Update,
 )
@@ -35,7 +37,8 @@ from telegram.ext import (
 from bot.identity import conversation_key
 from bot.telegram.rendering import button_label, keyboard, split_message, to_html, units, MAX_MESSAGE
 from bot.wiring import App
-from dialogs import Incoming, Renderer, Response, Sender
+from dialogs import Incoming, Outgoing, Relayed, Renderer, Response, Sender
+from reminders import CaseworkerRecord
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,7 @@ class TelegramChannel:
     def __init__(self, app: App, clock: Callable[[], datetime] | None = None) -> None:
         self._engine = app.engine
         self._secret = app.secret
+        self._app = app
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         deps = app.engine.deps
         self._renderer = Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title)
@@ -97,6 +101,7 @@ class TelegramChannel:
             return
         response = await self._engine.handle(self._incoming(update, message.chat_id, message.text))
         await self._send(context.bot, message.chat_id, response)
+        await self._app.relays.deliver(response)
 
     async def on_forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Delete everything held about the chat at once (/glem), then say so."""
@@ -126,6 +131,7 @@ class TelegramChannel:
         elif message is not None and response.messages:
             await mark_choice(message, query.data)
         await self._send(context.bot, chat.id, response)
+        await self._app.relays.deliver(response)
 
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Hand a group message to the engine (a team chat's question, /team CODE, or a mention elsewhere)."""
@@ -182,10 +188,28 @@ class TelegramChannel:
                         addressed=addressed, app_lang=_client_lang(update, self._default_lang))
         return Incoming(conv=self._conv(chat_id), text=text, at=self._clock(), sender=sender, button=button)
 
+    def reach_caseworkers(self, bot: Bot) -> None:
+        """Let the engine's words for a counsellor in a handover reach their private chat through this bot."""
+        sessions = async_sessionmaker(self._app.database)
+
+        async def deliver(item: Relayed) -> None:
+            async with sessions() as session:
+                record = await session.get(CaseworkerRecord, item.caseworker_id)
+            if record is None or record.telegram_user_id is None:
+                log.warning("relay dropped: caseworker=%s has no Telegram chat", item.caseworker_id)
+                return
+            await self._send_messages(bot, record.telegram_user_id, item.messages)
+
+        self._app.relays.to_caseworker = deliver
+
     async def _send(self, bot: Bot, chat_id: int, response: Response) -> None:
+        """Send the response's messages to the chat."""
+        await self._send_messages(bot, chat_id, response.messages)
+
+    async def _send_messages(self, bot: Bot, chat_id: int, messages: tuple[Outgoing, ...]) -> None:
         """Send each message, split to Telegram's limit, with its buttons under the last part."""
         try:
-            for outgoing in response.messages:
+            for outgoing in messages:
                 chunks = split_message(outgoing.text)
                 for index, chunk in enumerate(chunks):
                     markup = keyboard(outgoing.buttons, outgoing.key) if index == len(chunks) - 1 else None

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text as sql
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -44,7 +44,7 @@ from bot.web.config import WebSettings
 from bot.web.relay import PostgresRelay
 from bot.web.sessions import WebConversations, Window
 from bot.wiring import App
-from dialogs import Incoming, Renderer, Sender
+from dialogs import Incoming, Relayed, Renderer, Sender
 from dialogs.turn import Response as EngineResponse
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ MAX_BODY = 64 * 1024
 # The widget's own words (dialogs/texts.py, domain "messages"): in the page's language, then in the replies'.
 WIDGET_TEXTS = ("web_open", "web_title", "web_close", "web_emergency", "web_disclosure", "web_log", "web_you",
                 "web_bot", "web_input", "web_send", "web_forget", "web_forgotten", "web_reconnecting", "web_failed",
-                "web_too_fast", "web_new_reply")
+                "web_too_fast", "web_new_reply", "web_counsellor")
 # The demo page's policy: what a municipality's strict Content-Security-Policy would be.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
@@ -102,15 +102,30 @@ class WebChat:
                 response = await self.app.engine.handle(incoming)
                 for data in events_of(response, ref):
                     self.conversations.add(key, data)
-                return
+            else:
+                async def publish(session: AsyncSession, response: EngineResponse) -> None:
+                    await relay.publish(session, key, events_of(response, ref))
 
-            async def publish(session: AsyncSession, response: EngineResponse) -> None:
-                await relay.publish(session, key, events_of(response, ref))
+                response = await self.app.engine.handle(incoming, publish)
+                if response.route == "engine.error":  # the turn failed and rolled back: its notifications too
+                    for data in events_of(response, ref):
+                        self.conversations.add(key, data)
+        await self.app.relays.deliver(response)  # a handover: the counsellor's Telegram chat
 
-            response = await self.app.engine.handle(incoming, publish)
-            if response.route == "engine.error":  # the turn failed and rolled back: its notifications too
-                for data in events_of(response, ref):
-                    self.conversations.add(key, data)
+    async def to_conversation(self, item: Relayed) -> None:
+        """Words for a citizen of the web chat from elsewhere (a counsellor in Telegram), on their event stream;
+        through the database when there are several processes. Never stored."""
+        if item.conv is None:
+            return
+        events: list[dict[str, Any]] = [
+            {"text": message.text, "lang": item.lang, "buttons": [],
+             "sender": "counsellor" if message.key == "utter_from_counsellor" else "bot"} for message in item.messages]
+        if self.relay is None:
+            for data in events:
+                self.conversations.add(item.conv, data)
+            return
+        async with async_sessionmaker(self.app.database).begin() as session:
+            await self.relay.publish(session, item.conv, events)
 
     async def finish(self) -> None:
         """Let the turns under way finish (a shutdown loses no answer that was being given)."""
@@ -296,6 +311,7 @@ def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]],
         chat = WebChat(app, settings, Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title),
                        deps.ttl_minutes)
         web.state.chat = chat
+        app.relays.to_conversation = chat.to_conversation
         if app.database.dialect.name == "postgresql":
             chat.relay = PostgresRelay(app.database.url.render_as_string(hide_password=False), chat.conversations)
             await chat.relay.start()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, delete, select
+from sqlalchemy import Insert, Select, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -149,6 +149,11 @@ async def _save_portable(session: AsyncSession, key: str, values: dict[str, Any]
 async def forget(session: AsyncSession, key: str) -> None:
     """Delete everything held about the conversation."""
     await session.execute(delete(ConversationRecord).where(ConversationRecord.key == key))
+
+
+def remembered_keys() -> Select[tuple[str]]:
+    """The keys of the conversations held (a subquery for what must end with them)."""
+    return select(ConversationRecord.key)
 
 
 async def purge_expired(session: AsyncSession, now: datetime) -> int:

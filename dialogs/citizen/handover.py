@@ -38,14 +38,15 @@ async def ask_for_person(turn: Turn) -> list[Reply]:
             return [Reply("utter_person_closed_long")]
         return [Reply("utter_person_closed", {"opens": Moment(opens, today)})]
     call = Reply("utter_person_open", {"closes": Moment(closes, today)})
-    if turn.deps.queue_size <= 0 or turn.session is None:
+    sender = turn.incoming.sender
+    if turn.deps.queue_size <= 0 or turn.session is None or sender is None \
+            or sender.channel not in turn.deps.queue_channels:
         return [call]
     on_duty = await counsellors_on_duty(turn.db)
     if not on_duty:
         return [call]
-    sender = turn.incoming.sender
     try:
-        where = await join(turn.db, turn.incoming.conv, sender.channel if sender else "chat", turn.lang, None, at,
+        where = await join(turn.db, turn.incoming.conv, sender.channel, turn.lang, None, at,
                            turn.deps.queue_size)
     except QueueFull:
         return [Reply("utter_queue_full"), call]

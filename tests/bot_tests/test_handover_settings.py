@@ -47,6 +47,7 @@ def test_several_intervals_a_day_as_a_list_or_a_string(tmp_path: Path) -> None:
     ({"hours": {"wed": "15:00-09:00"}}, "ends before it starts"),
     ({"closed": ["juleaften"]}, "'handover.closed' must be a list of dates"),
     ({"open_on_holidays": "2026-12-25"}, "'handover.open_on_holidays' must be a list"),
+    ({"max_queue": 0}, "'handover.max_queue' must be a whole number from 1 to 1000"),
 ])
 def test_a_wrong_value_is_named(tmp_path: Path, handover: object, names: str) -> None:
     with pytest.raises(ConfigError, match=names.replace("[", r"\[").replace("]", r"\]")):

@@ -28,7 +28,7 @@ HOURS = OpeningHours({day: parse_intervals("09:00-15:00") for day in range(5)}) 
 @pytest.fixture
 async def desk(deps: Deps, local_parser: LocalParser, settings: Settings, case_language: CaseLanguage) -> Staff:
     database, sessions = await open_database("sqlite+aiosqlite://")
-    engine = build_engine(settings, replace(deps, opening_hours=HOURS, queue_size=5), local_parser, sessions,
+    engine = build_engine(settings, replace(deps, opening_hours=HOURS, queue_size=5, queue_channels=frozenset({"web"})), local_parser, sessions,
                           FakeProviders(), load_reminders_config(settings).policy, case_language)
     staff = Staff(engine, sessions, FakeProviders())
     for user in (ANNE, BO):
@@ -125,3 +125,17 @@ async def test_one_chat_at_a_time_and_outside_the_hours_no_queue(desk: Staff) ->
     evening = await desk.engine.handle(Incoming(conv="c-3", text="kan jeg tale med en rådgiver?", at=desk.at,
                                                 sender=Sender("web")))
     assert "igen i morgen kl. 9.00" in evening.text and evening.relayed == ()
+
+
+async def test_a_forgotten_or_expired_conversation_leaves_the_queue(desk: Staff) -> None:
+    from handover import open_handover
+
+    await desk.says(ANNE, "/vagt")
+    await citizen(desk.engine, "kan jeg tale med et menneske?", conv="gone-1")
+    await citizen(desk.engine, "kan jeg tale med et menneske?", conv="gone-2")
+    await desk.engine.forget("gone-1")  # "glem mig"
+    later = NOW + timedelta(hours=3)  # gone-2 expired long ago (60 minutes without a message)
+    await desk.engine.handle(Incoming(conv="other", text="hej", at=later, sender=Sender("web")))
+    async with desk.sessions() as session:
+        assert await open_handover(session, "gone-1") is None
+        assert await open_handover(session, "gone-2") is None

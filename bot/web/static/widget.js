@@ -151,9 +151,10 @@
   }
 
   function show(message, announce) {
-    var bot = message.sender === "bot";
-    var item = el("div", { "class": "stf-msg " + (bot ? "stf-bot" : "stf-you"), lang: message.lang || lang });
-    item.appendChild(el("span", { "class": "stf-who" }, bot ? texts.bot : texts.you));
+    var bot = message.sender === "bot", counsellor = message.sender === "counsellor";
+    var item = el("div", { "class": "stf-msg " + (bot || counsellor ? "stf-bot" : "stf-you"),
+                           lang: message.lang || lang });
+    item.appendChild(el("span", { "class": "stf-who" }, bot ? texts.bot : counsellor ? texts.counsellor : texts.you));
     item.appendChild(el("p", { "class": "stf-text" }, message.text));
     if (message.buttons && message.buttons.length) {
       var buttons = el("div", { "class": "stf-buttons" });

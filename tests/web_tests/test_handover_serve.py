@@ -1,0 +1,130 @@
+"""A whole handover as people live it, in one `stifinder serve` with Telegram's webhook on the same port: a
+citizen in the web chat asks for a person, a counsellor on duty in Telegram (the local Bot API server) takes
+the chat with "Tag samtalen", they write to each other, the counsellor ends it and the assistant answers again.
+Afterwards neither the database file nor the server's log holds a word of what they wrote."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from conftest import ROOT
+from fakes.bot_api import FakeBotApi
+from fakes.cli import processes  # noqa: F401 (fixture)
+from fakes.network import free_port
+from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
+from fakes.telegram_people import Person
+from fakes.web_server import new_session, read_events
+from reminders import public_holiday_names
+from web_tests.test_serve_cli import START_TIMEOUT, environment
+
+SECRET = "hook-secret_123"
+CANARIES = ("mit liv er noget rod", "hvordan har du det i dag")
+
+
+def always_open() -> dict[str, Any]:
+    this_year = date.today().year
+    holidays = [day for year in (this_year, this_year + 1) for day in public_holiday_names(year)]
+    return {"hours": {day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+            "closed": [], "open_on_holidays": holidays, "max_queue": 5}
+
+
+def buttons_of(call: Any) -> list[str]:
+    markup = call.params.get("reply_markup")
+    markup = json.loads(markup) if isinstance(markup, str) else (markup or {})
+    return [button["callback_data"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+async def test_a_citizen_in_the_web_chat_talks_with_a_counsellor_in_telegram_and_nothing_is_kept(
+        fake: FakeBotApi, tmp_path: Path, processes: list[asyncio.subprocess.Process]) -> None:
+    port = free_port()
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["nlu"]["cache_dir"] = str(ROOT / "var" / "nlu")
+    config["telegram"].update(mode="webhook", webhook={"url_path": "telegram", "url": f"http://127.0.0.1:{port}/telegram"})
+    config["handover"] = always_open()
+    path = tmp_path / "config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    env = environment(tmp_path) | {"STIFINDER_CONFIG": str(path), "TELEGRAM_BOT_TOKEN": fake.token,
+                                   "TELEGRAM_BASE_URL": fake.base_url, "TELEGRAM_WEBHOOK_SECRET": SECRET}
+    invited = subprocess.run([sys.executable, "-m", "bot.cli", "caseworkers", "invite", "--name", "Anna",
+                              "--counsellor"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert invited.returncode == 0, invited.stderr
+    code = re.search(r"(?:start=|code: )(\S+)", invited.stdout)
+    assert code is not None, invited.stdout
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", "--port", str(port), cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    processes.append(process)
+    await fake.wait_for(lambda: bool(fake.webhook.get("url")), START_TIMEOUT)
+    anna = Person(fake, 4001)
+    updates = iter(range(1, 100))
+
+    async def telegram(client: httpx.AsyncClient, text: str | None = None, button: str | None = None,
+                       under: dict[str, Any] | None = None) -> None:
+        number = next(updates)
+        if button is None:
+            update: dict[str, Any] = {"update_id": number, "message": {
+                "message_id": number, "date": 0, "chat": anna.chat, "from": anna.user, "text": text}}
+        else:
+            update = {"update_id": number, "callback_query": {"id": str(number), "from": anna.user, "data": button,
+                                                             "chat_instance": "1", "message": under}}
+        sent = len(fake.sent(anna.chat_id))
+        answered = await client.post("/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        assert answered.status_code == 200
+        await fake.wait_for(lambda: len(fake.sent(anna.chat_id)) > sent, 20)
+
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as client:
+        await telegram(client, f"/start {code.group(1)}")
+        await telegram(client, "/vagt")
+        assert "på vagt" in fake.sent(anna.chat_id)[-1].text
+
+        session = await new_session(client)
+        messages = f"/chat/sessions/{session}/messages"
+        assert (await client.post(messages, json={"text": "kan jeg tale med et menneske?"})).status_code == 202
+        (last, queued), = await read_events(client, session, 1)
+        assert "nummer 1 i køen" in queued["text"]
+        await fake.wait_for(lambda: "venter på en rådgiver" in fake.sent(anna.chat_id)[-1].text, 20)
+        announcement = fake.sent(anna.chat_id)[-1]
+        take = buttons_of(announcement)
+        assert take and take[0].startswith("ho:take:")
+
+        await telegram(client, button=take[0], under=announcement.result)
+        assert "Du har samtalen" in fake.sent(anna.chat_id)[-1].text
+        (last, joined), = await read_events(client, session, 1, last)
+        assert "overtaget samtalen" in joined["text"] and joined["sender"] == "bot"
+
+        sent = len(fake.sent(anna.chat_id))
+        await client.post("/telegram", json={"update_id": 50, "message": {
+            "message_id": 50, "date": 0, "chat": anna.chat, "from": anna.user, "text": f"Hej, {CANARIES[1]}?"}},
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        (last, words), = await read_events(client, session, 1, last)
+        assert words["sender"] == "counsellor" and CANARIES[1] in words["text"]
+        assert len(fake.sent(anna.chat_id)) == sent  # the counsellor is not answered by the assistant
+
+        await client.post(messages, json={"text": f"ikke så godt, {CANARIES[0]}"})
+        await fake.wait_for(lambda: CANARIES[0] in fake.sent(anna.chat_id)[-1].text, 20)
+        assert fake.sent(anna.chat_id)[-1].text.startswith("Borger ")
+
+        await telegram(client, "/afslut")
+        (last, ended), = await read_events(client, session, 1, last)
+        assert "slut" in ended["text"]
+        await client.post(messages, json={"text": "koster det noget?"})
+        (last, answer), = await read_events(client, session, 1, last)
+        assert "gratis" in answer["text"]
+
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("web.db*"))
+    for canary in CANARIES:
+        assert canary.encode() not in stored and canary.encode() not in stderr

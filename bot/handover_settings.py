@@ -13,10 +13,12 @@ from handover import WEEKDAYS, Interval, OpeningHours, parse_intervals
 @dataclass(frozen=True, slots=True)
 class HandoverSettings:
     """When a counsellor is there (the weekly hours, closed days and public holidays, closed unless listed as
-    open), and how many citizens may wait for one at most."""
+    open), how many citizens may wait for one at most, and how long a counsellor may be silent while the citizen
+    writes before the chat goes back to the queue."""
 
     hours: OpeningHours
     max_queue: int = 10
+    counsellor_idle_minutes: int = 10
 
 
 def load_handover_settings(settings: Settings) -> HandoverSettings | None:
@@ -47,6 +49,7 @@ def load_handover_settings(settings: Settings) -> HandoverSettings | None:
         hours=OpeningHours(weekly, ZoneInfo(settings.timezone), _days(cfg.get("closed", list, []), "closed", file),
                            _days(cfg.get("open_on_holidays", list, []), "open_on_holidays", file)),
         max_queue=cfg.whole("max_queue", 10, 1, 1000),
+        counsellor_idle_minutes=cfg.whole("counsellor_idle_minutes", 10, 1, 240),
     )
 
 

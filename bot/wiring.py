@@ -137,6 +137,7 @@ async def _build_app(settings: Settings, database_url: str | None) -> App:
         ttl_minutes=settings.conversation_ttl_minutes,
         default_lang=settings.default_lang,
         opening_hours=handover.hours if (handover := load_handover_settings(settings)) else None,
+        counsellor_idle_minutes=handover.counsellor_idle_minutes if handover else 10,
     )
     database, sessions = await open_database(database_url or settings.database_url)
     provider_desk = build_provider_desk(settings, standard, sessions)

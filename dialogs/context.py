@@ -47,6 +47,7 @@ class Deps:
     # 0: no queue, and asking for a person gives the numbers to call.
     queue_size: int = 0
     queue_channels: frozenset[str] = frozenset()
+    counsellor_idle_minutes: int = 10  # a counsellor silent this long while the citizen writes hands the chat back
 
 
 @dataclass(slots=True)

@@ -43,6 +43,10 @@ TEXTS: dict[str, str] = {
         "Du er stadig i køen, som nummer {position}. En rådgiver tager over her, så snart der er en ledig. "
         "Har du tanker om at tage dit liv, så ring til {suicide_line} på {suicide_line_phone}. Er nogen i "
         "fare lige nu, så ring 112."),
+    "utter_counsellor_gone": N_(
+        "Rådgiveren er blevet kaldt væk – undskyld. Du er tilbage i køen som nummer {position}, og en anden "
+        "rådgiver tager over her, så snart der er en ledig. Har du tanker om at tage dit liv, så ring til "
+        "{suicide_line} på {suicide_line_phone}. Er nogen i fare lige nu, så ring 112."),
     "utter_queue_left": N_("Du har forladt køen. Du skriver med chatbotten igen."),
     "utter_queue_full": N_("Køen til rådgiverne er fuld lige nu."),
     "utter_counsellor_joined": N_(

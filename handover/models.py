@@ -32,6 +32,7 @@ class HandoverRecord(RemindersBase):
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("caseworkers.id", ondelete="SET NULL"))
     claimed_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    counsellor_seen_at: Mapped[datetime | None]  # when the counsellor last wrote, or took the chat (migration 0009)
 
     __table_args__ = (
         CheckConstraint(f"state IN ('{WAITING}', '{TALKING}', '{ENDED}')", name="state"),

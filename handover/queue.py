@@ -93,7 +93,7 @@ async def claim(session: AsyncSession, handover_id: int, counsellor_id: int, now
         raise AlreadyTalking(counsellor_id)
     taken = await session.execute(
         update(HandoverRecord).where(HandoverRecord.id == handover_id, HandoverRecord.state == WAITING)
-        .values(state=TALKING, claimed_by=counsellor_id, claimed_at=now)
+        .values(state=TALKING, claimed_by=counsellor_id, claimed_at=now, counsellor_seen_at=now)
         .execution_options(synchronize_session=False))
     return bool(getattr(taken, "rowcount", 0) == 1)
 
@@ -111,3 +111,10 @@ async def end_where_forgotten(session: AsyncSession, remembered: Select[tuple[st
         update(HandoverRecord).where(HandoverRecord.state != ENDED, HandoverRecord.conv.not_in(remembered))
         .values(state=ENDED, ended_at=now).execution_options(synchronize_session=False))
     return int(getattr(ended, "rowcount", 0) or 0)
+
+
+async def hand_back(session: AsyncSession, record: HandoverRecord) -> Place:
+    """Put a chat a counsellor had back in the queue, first in line (it keeps the moment it joined)."""
+    record.state, record.claimed_by, record.claimed_at, record.counsellor_seen_at = WAITING, None, None, None
+    await session.flush()
+    return await place(session, record)

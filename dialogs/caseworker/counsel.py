@@ -11,7 +11,8 @@ import logging
 from dialogs.caseworker.cases import say
 from dialogs.context import Turn
 from dialogs.turn import Notice, Reply
-from handover import AlreadyTalking, claim, leave, talking_with
+from dialogs.citizen.handover import announce
+from handover import AlreadyTalking, claim, hand_back, leave, talking_with
 from handover.models import HandoverRecord
 from privacy import mask_cpr
 
@@ -54,7 +55,21 @@ async def talk(turn: Turn, counsellor_id: int, command: str | None) -> list[Repl
         return [say("handover_you_ended", pseudonym=record.id)]
     if command is not None:
         return None
+    record.counsellor_seen_at = turn.incoming.at
     text, _ = mask_cpr(turn.text)
     turn.notices.append(Notice((Reply("utter_from_counsellor", {"text": text}),), record.lang, conv=record.conv))
     return []
 
+
+
+async def leaving_duty(turn: Turn, counsellor_id: int) -> list[Reply]:
+    """A counsellor going off duty with a chat hands it back to the queue, first in line, with an apology to
+    the citizen and the others on duty asked again."""
+    record = await talking_with(turn.db, counsellor_id)
+    if record is None:
+        return []
+    where = await hand_back(turn.db, record)
+    turn.notices.append(Notice((Reply("utter_counsellor_gone", {"position": where.position or 1}),), record.lang,
+                               conv=record.conv))
+    await announce(turn, record.id, record.lang, but=counsellor_id)
+    return [say("handover_handed_back_off_duty", pseudonym=record.id)]

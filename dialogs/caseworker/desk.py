@@ -231,7 +231,8 @@ class CaseworkerDesk:
         except NotCounsellor:
             return self._done(turn, route, [say("not_counsellor", id=who.id)])
         log.info("counsellor duty caseworker=%d on=%s", who.id, on)
-        return self._done(turn, route, [say("on_duty" if on else "off_duty")])
+        handed_back = [] if on else await counsel.leaving_duty(turn, who.id)
+        return self._done(turn, route, handed_back + [say("on_duty" if on else "off_duty")])
 
     async def _case_command(self, turn: Turn, who: _Who, command: str, args: list[str], today: date) -> Result:
         session, at = turn.db, turn.incoming.at

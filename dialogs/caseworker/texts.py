@@ -56,6 +56,8 @@ CASEWORKER_TEXTS: dict[str, str] = {
     "crisis_concern": "måske en krise",
     "handover_citizen_ended": "Borger {pseudonym} har afsluttet samtalen.",
     "handover_you_ended": "Du har afsluttet samtalen med Borger {pseudonym}.",
+    "handover_handed_back": "Borger {pseudonym} er sat tilbage i køen, fordi du ikke har svaret i {minutes} minutter.",
+    "handover_handed_back_off_duty": "Borger {pseudonym} er sat tilbage i køen, fordi du gik fra vagt.",
     "handover_none": "Du har ingen samtale med en borger lige nu.",
     "on_duty": "Du er på vagt som rådgiver. Skriv /fri, når du går.",
     "off_duty": "Du er ikke længere på vagt som rådgiver.",

@@ -11,9 +11,12 @@ Nothing of what is written is stored: the relay is a Notice for the channels.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from dialogs.context import Turn
 from dialogs.turn import Button, Moment, Notice, Reply
-from handover import (TALKING, HandoverRecord, QueueFull, counsellors_on_duty, join, leave, open_handover, place)
+from handover import (TALKING, HandoverRecord, QueueFull, counsellors_on_duty, hand_back, join, leave, open_handover,
+                      place)
 from nlu import fold
 
 FLOW = "handover"
@@ -51,10 +54,7 @@ async def ask_for_person(turn: Turn) -> list[Reply]:
     except QueueFull:
         return [Reply("utter_queue_full"), call]
     turn.state.flow, turn.state.step = FLOW, None
-    for counsellor in on_duty:
-        turn.notices.append(Notice((Reply("handover_waiting", {"pseudonym": where.handover_id, "lang": turn.lang},
-                                          buttons=(Button("button_take", f"ho:take:{where.handover_id}"),),
-                                          domain=CW),), counsellor.language, caseworker_id=counsellor.id))
+    await announce(turn, where.handover_id, turn.lang)
     return [Reply("utter_queue_joined", {"position": where.position or 1},
                   buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
 
@@ -75,6 +75,10 @@ async def in_handover(turn: Turn, crisis: str | None) -> list[Reply] | None:
         where = await place(turn.db, record)
         return [Reply("utter_queue_waiting", {"position": where.position or 1},
                       buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
+    idle = timedelta(minutes=turn.deps.counsellor_idle_minutes)
+    if record.claimed_by is not None and record.counsellor_seen_at is not None \
+            and turn.incoming.at - _utc(record.counsellor_seen_at) > idle:
+        return await gone_silent(turn, record)
     if record.claimed_by is not None:
         relayed = [Reply("handover_from_citizen", {"pseudonym": record.id, "text": turn.text}, domain=CW)]
         if crisis is not None:
@@ -83,6 +87,29 @@ async def in_handover(turn: Turn, crisis: str | None) -> list[Reply] | None:
         turn.notices.append(Notice(tuple(relayed), await _language_of(turn, record.claimed_by),
                                    caseworker_id=record.claimed_by))
     return []
+
+
+async def announce(turn: Turn, handover_id: int, lang: str, but: int | None = None) -> None:
+    """Tell every counsellor on duty (but one) that a chat waits, with "Tag samtalen"."""
+    for counsellor in await counsellors_on_duty(turn.db):
+        if counsellor.id != but:
+            turn.notices.append(Notice((Reply("handover_waiting", {"pseudonym": handover_id, "lang": lang},
+                                              buttons=(Button("button_take", f"ho:take:{handover_id}"),),
+                                              domain=CW),), counsellor.language, caseworker_id=counsellor.id))
+
+
+async def gone_silent(turn: Turn, record: HandoverRecord) -> list[Reply]:
+    """The counsellor has not written for too long: the chat goes back to the queue, first in line, with an
+    apology; the silent counsellor is told, the others on duty are asked again."""
+    silent = record.claimed_by
+    where = await hand_back(turn.db, record)
+    if silent is not None:
+        turn.notices.append(Notice((Reply("handover_handed_back", {"pseudonym": record.id,
+                                                                   "minutes": turn.deps.counsellor_idle_minutes},
+                                          domain=CW),), await _language_of(turn, silent), caseworker_id=silent))
+    await announce(turn, record.id, record.lang, but=silent)
+    return [Reply("utter_counsellor_gone", {"position": where.position or 1},
+                  buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
 
 
 async def end(turn: Turn, record: HandoverRecord) -> list[Reply]:
@@ -95,6 +122,10 @@ async def end(turn: Turn, record: HandoverRecord) -> list[Reply]:
                                    await _language_of(turn, record.claimed_by), caseworker_id=record.claimed_by))
         return [Reply("utter_handover_ended")]
     return [Reply("utter_queue_left")]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 async def _language_of(turn: Turn, caseworker_id: int) -> str:

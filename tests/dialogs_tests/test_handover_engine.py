@@ -139,3 +139,30 @@ async def test_a_forgotten_or_expired_conversation_leaves_the_queue(desk: Staff)
     async with desk.sessions() as session:
         assert await open_handover(session, "gone-1") is None
         assert await open_handover(session, "gone-2") is None
+
+
+async def test_a_silent_counsellor_or_one_going_off_duty_hands_the_chat_back_first_in_line(desk: Staff) -> None:
+    await desk.says(ANNE, "/vagt")
+    await desk.says(BO, "/vagt")
+    asked = await citizen(desk.engine, "kan jeg tale med et menneske?", conv="c-silent")
+    await citizen(desk.engine, "kan jeg tale med et menneske?", conv="c-later")  # number 2
+    take = next(r for r in asked.relayed if r.caseworker_id).messages[0].buttons[0].payload
+    await desk.presses(ANNE, take)
+    desk.at = NOW + timedelta(minutes=5)
+    assert (await desk.says(ANNE, "Hej, jeg er her")).messages == ()
+    soon = await desk.engine.handle(Incoming(conv="c-silent", text="hej?", at=NOW + timedelta(minutes=12),
+                                             sender=Sender("web")))
+    assert soon.route == "handover.relayed"  # 7 minutes after Anne wrote: still hers
+    late = await desk.engine.handle(Incoming(conv="c-silent", text="er du der?", at=NOW + timedelta(minutes=30),
+                                             sender=Sender("web")))
+    assert "kaldt væk" in late.text and "nummer 1" in late.text  # back in line, first
+    told = {r.caseworker_id: r.text for r in late.relayed}
+    assert any("ikke har svaret i 10 minutter" in text for text in told.values())
+    assert any("venter på en rådgiver" in text for text in told.values())  # Bo is asked
+    assert len(told) == 2
+
+    desk.at = NOW + timedelta(minutes=31)
+    await desk.presses(BO, take)
+    off = await desk.says(BO, "/fri")
+    assert off.keys == ["handover_handed_back_off_duty", "off_duty"]
+    assert "kaldt væk" in relayed_to(off, "c-silent")

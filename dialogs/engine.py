@@ -41,6 +41,7 @@ COMMANDS = {
     "start": "greet", "hjaelp": "help", "hjælp": "help", "help": "help", "glem": "forget", "forget": "forget",
     "kontakt": "need_help", "contact": "need_help", "anonym": "faq/anonymous_treatment",
     "anonymous": "faq/anonymous_treatment", "annuller": "cancel", "cancel": "cancel",
+    "raadgiver": "ask_for_person", "rådgiver": "ask_for_person", "counsellor": "ask_for_person",
 }
 PURGE_EVERY = timedelta(minutes=5)
 LANGUAGE_COMMANDS = {"sprog", "language", "lang"}
@@ -321,7 +322,7 @@ class DialogEngine:
             first = DialogEngine._alarm(screening)
             keep = False
         else:
-            first = [Reply(screening.concern_reply)]
+            first = [Reply(screening.concern_reply, buttons=(handover.TALK,))]
             # When the flow understood its answer, where to call follows.
             keep = route in ANSWERS_AFTER_CONCERN or turn.answered_prompt
         if turn.forget:  # "glem mig" is done whatever else is said, and says so

@@ -57,6 +57,7 @@ TEXTS: dict[str, str] = {
         "Samtalen med rådgiveren er slut. Du skriver med chatbotten igen. Har du tanker om at tage dit liv, "
         "så ring til {suicide_line} på {suicide_line_phone}."),
     "button_leave_queue": N_("Forlad køen"),
+    "button_talk_to_counsellor": N_("Tal med en rådgiver"),
     "utter_privacy": N_(
         "Jeg gemmer ikke det, du skriver, og ikke dit navn eller nummer. Mens vi skriver sammen, husker jeg kun "
         "sproget, en aldersgruppe (fx »under 30«) og om du har førtidspension, under en kode i stedet for din "
@@ -165,6 +166,7 @@ TEXTS: dict[str, str] = {
     "command_start": N_("Hvad jeg er, og hvad jeg gemmer"),
     "command_help": N_("Sådan stiller du et spørgsmål"),
     "command_contact": N_("Hvem du skal kontakte"),
+    "command_counsellor": N_("Tal med en rådgiver"),
     "command_anonymous": N_("Anonym behandling"),
     "command_language": N_("Sprog: dansk (da) eller engelsk (en)"),
     "command_forget": N_("Slet alt, hvad jeg husker om samtalen"),

@@ -49,6 +49,7 @@ MENU = (
     ("start", "start", "command_start"),
     ("hjaelp", "help", "command_help"),
     ("kontakt", "contact", "command_contact"),
+    ("raadgiver", "counsellor", "command_counsellor"),
     ("anonym", "anonymous", "command_anonymous"),
     ("sprog", "language", "command_language"),
     ("glem", "forget", "command_forget"),

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from dialogs.context import Turn
 from dialogs.turn import Button, Reply
+from dialogs.citizen.handover import TALK
 from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, SLOT_ENTITIES, UNDER_18, update_slots
 from knowledge import render
 from knowledge.municipality import ROUTING_RULE
@@ -89,4 +90,4 @@ async def rephrase(turn: Turn) -> list[Reply]:
         if len(suggestions) == MAX_SUGGESTIONS:
             break
     buttons = tuple(Button(turn.deps.standard.entry(s).title[turn.lang], f"/faq/{s}") for s in suggestions)
-    return [Reply("utter_rephrase", buttons=buttons)]
+    return [Reply("utter_rephrase", buttons=buttons + (TALK,))]

@@ -11,6 +11,7 @@ import re
 from enum import Enum
 
 from dialogs.citizen import faq
+from dialogs.citizen.handover import TALK
 from dialogs.context import Turn
 from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, UNDER_18, update_slots
 from dialogs.turn import Button, Reply
@@ -121,7 +122,8 @@ def _route(turn: Turn, office_id: str) -> list[Reply]:
     return [Reply("utter_route_office", {"office": office.name, "phone": office.phone, "routing": office_id},
                   sources=(SOURCE,),
                   parts=(Reply(reason), Reply("utter_route_guarantee"), Reply("utter_route_others"),
-                         Reply("utter_source", {"section": SOURCE}), *faq.entry_parts(turn, ANONYMOUS_ENTRY)))]
+                         Reply("utter_source", {"section": SOURCE}), *faq.entry_parts(turn, ANONYMOUS_ENTRY)),
+                  buttons=(TALK,))]
 
 
 def _route_under_18(turn: Turn) -> list[Reply]:
@@ -129,14 +131,14 @@ def _route_under_18(turn: Turn) -> list[Reply]:
     office = municipality.office(municipality.routing.young_office)
     turn.state.clear_flow()
     return [Reply("utter_route_under_18", {"office": office.name, "phone": office.phone}, sources=(SOURCE,),
-                  parts=(Reply("utter_route_others"),))]
+                  parts=(Reply("utter_route_others"),), buttons=(TALK,))]
 
 
 def _route_both(turn: Turn) -> list[Reply]:
     turn.state.clear_flow()
     return [Reply("utter_routing_rule", sources=(SOURCE,),
                   parts=(Reply("utter_route_guarantee"), Reply("utter_route_others"),
-                         Reply("utter_source", {"section": SOURCE})))]
+                         Reply("utter_source", {"section": SOURCE})), buttons=(TALK,))]
 
 
 def _dont_know(turn: Turn) -> bool:

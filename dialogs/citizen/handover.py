@@ -21,6 +21,9 @@ from nlu import fold
 
 FLOW = "handover"
 LEAVE_PAYLOAD = "/afslut"
+# "Tal med en rådgiver": offered where the assistant cannot help well (rephrase, the caring check) and after
+# the guided first contact; pressing it asks for a person (/raadgiver), answered from the hours.
+TALK = Button("button_talk_to_counsellor", "/raadgiver")
 # What ends the wait or the talk: the button, the word alone, or a command.
 LEAVE_WORDS = {"afslut", "/afslut", "/annuller", "annuller", "forlad køen", "stop", "leave", "end", "quit", "/stop"}
 CW = "caseworker"

@@ -107,8 +107,14 @@ async def test_emoji_only_is_not_a_crash(chat: Chat) -> None:
 async def test_low_confidence_asks_to_rephrase_with_at_most_three_topics(chat: Chat) -> None:
     response = await chat.say("blorp zzk qwv")
     assert response.keys == ["utter_rephrase"]
-    assert len(response.messages[0].buttons) <= 3
+    *topics, person = response.messages[0].buttons
+    assert len(topics) <= 3 and person.payload == "/raadgiver"  # and "Tal med en rådgiver"
     assert "9945 4421" in response.text and "9945 4705" in response.text
+
+
+async def test_the_button_for_a_counsellor_asks_for_a_person(chat: Chat) -> None:
+    response = await chat.say("/raadgiver")
+    assert response.route == "handover.ask_for_person" and "computerprogram" in response.text
 
 
 async def test_a_suggestion_button_answers_that_entry(chat: Chat) -> None:

@@ -38,8 +38,10 @@ async def test_start_greets_through_the_real_stack(bot: Harness) -> None:
 async def test_the_command_menu_is_registered_in_danish_and_english(bot: Harness) -> None:
     danish = bot.fake.commands[("all_private_chats", "")]
     english = bot.fake.commands[("all_private_chats", "en")]
-    assert [c["command"] for c in danish] == ["start", "hjaelp", "kontakt", "anonym", "sprog", "glem"]
-    assert [c["command"] for c in english] == ["start", "help", "contact", "anonymous", "language", "forget"]
+    assert [c["command"] for c in danish] == ["start", "hjaelp", "kontakt", "raadgiver", "anonym", "sprog", "glem"]
+    assert [c["command"] for c in english] == ["start", "help", "contact", "counsellor", "anonymous", "language",
+                                               "forget"]
+    assert danish[3]["description"] == "Tal med en rådgiver" and english[3]["description"] == "Talk to a counsellor"
     assert danish[-1]["description"] == say("da", "command_forget")
     assert english[-1]["description"] == say("en", "command_forget")
 

@@ -22,18 +22,18 @@ class Relays:
     """The ways this process reaches a citizen's conversation and a counsellor."""
 
     def __init__(self) -> None:
-        self.to_conversation: Deliver | None = None  # the web chat
+        self.to_conversation: dict[str, Deliver] = {}  # by channel: "web", "telegram"
         self.to_caseworker: Deliver | None = None  # Telegram
 
     @property
-    def complete(self) -> bool:
-        """Both sides of a handover can be reached: a queue may be offered."""
-        return self.to_conversation is not None and self.to_caseworker is not None
+    def channels(self) -> frozenset[str]:
+        """The channels whose citizens may wait for a counsellor: both sides of their handover are reachable."""
+        return frozenset(self.to_conversation) if self.to_caseworker is not None else frozenset()
 
     async def deliver(self, response: Response) -> None:
         """Send each relayed message on; a failure is logged and does not stop the others."""
         for item in response.relayed:
-            deliver = self.to_conversation if item.conv is not None else self.to_caseworker
+            deliver = self.to_conversation.get(item.channel or "") if item.conv is not None else self.to_caseworker
             if deliver is None:
                 log.warning("relay dropped: no channel here for a %s", "conversation" if item.conv else "caseworker")
                 continue

@@ -52,10 +52,10 @@ class App:
     max_queue: int = 0  # from config.yml's handover section: citizens waiting at most, once both sides are reachable
 
     def open_queue_when_reachable(self) -> None:
-        """Offer citizens of the web chat a place in the counsellors' queue once both the web chat and the
-        counsellors' Telegram chats are reachable from this process (else they are given numbers to call)."""
-        if self.relays.complete and self.max_queue > 0:
-            self.engine.open_queue(frozenset({"web"}), self.max_queue)
+        """Offer citizens a place in the counsellors' queue in the channels this process relays to, once the
+        counsellors' Telegram chats are reachable too (else they are given numbers to call)."""
+        if self.relays.channels and self.max_queue > 0:
+            self.engine.open_queue(self.relays.channels, self.max_queue)
 
     async def has_caseworker(self, caseworker_id: int) -> bool:
         """Tell whether the registry has a caseworker with the id (for `--as ID`)."""

@@ -383,7 +383,8 @@ class DialogEngine:
             else:
                 messages.append(self._renderer.render(reply, lang))
         relayed = tuple(Relayed(tuple(self._renderer.render(reply, notice.lang) for reply in notice.replies),
-                                notice.lang, caseworker_id=notice.caseworker_id, conv=notice.conv)
+                                notice.lang, caseworker_id=notice.caseworker_id, conv=notice.conv,
+                                channel=notice.channel)
                         for notice in notices)
         return Response(messages=tuple(messages), intent=intent, confidence=confidence, lang=lang, route=route,
                         safety=safety.value, note=note, alert=alert, withdraw=withdraw, relayed=relayed)

@@ -185,6 +185,7 @@ class Notice:
     lang: str
     caseworker_id: int | None = None
     conv: str | None = None
+    channel: str | None = None  # the channel of the conversation `conv` ("web", "telegram")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +196,7 @@ class Relayed:
     lang: str = "da"
     caseworker_id: int | None = None
     conv: str | None = None
+    channel: str | None = None
 
     @property
     def text(self) -> str:

@@ -64,7 +64,7 @@ def build_application(app: App, settings: TelegramSettings, token: Secret, base_
 
     async def on_start(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await channel.register_commands(application.bot)
-        channel.reach_caseworkers(application.bot)
+        channel.reach_people(application.bot)
         app.open_queue_when_reachable()
         if reminders is not None:
             reminders.start(application.bot)

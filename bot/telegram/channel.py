@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -55,6 +56,9 @@ MENU = (
     ("glem", "forget", "command_forget"),
 )
 FORGET = ("glem", "forget")
+# A citizen's chat is kept (in memory) for a counsellor to reach while its handover lasts; these end it.
+HANDOVER_OVER = {"utter_queue_left", "utter_handover_ended"}
+MAX_HANDOVER_CHATS = 10_000
 OTHER_COMMANDS = ("annuller", "cancel")
 NOT_TEXT = (filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO
             | filters.VIDEO_NOTE | filters.Document.ALL | filters.ANIMATION | filters.POLL | filters.Dice.ALL
@@ -75,6 +79,9 @@ class TelegramChannel:
         self._engine = app.engine
         self._secret = app.secret
         self._app = app
+        # The chats of citizens in a handover, by conversation key: in memory only, while the handover lasts,
+        # so that a counsellor's words can reach them (the conversation key cannot be turned back into a chat).
+        self._handover_chats: OrderedDict[str, int] = OrderedDict()
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         deps = app.engine.deps
         self._renderer = Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title)
@@ -101,6 +108,7 @@ class TelegramChannel:
         if message is None or message.text is None:
             return
         response = await self._engine.handle(self._incoming(update, message.chat_id, message.text))
+        self._follow(message.chat_id, response)
         await self._send(context.bot, message.chat_id, response)
         await self._app.relays.deliver(response)
 
@@ -112,6 +120,7 @@ class TelegramChannel:
         incoming = self._incoming(update, message.chat_id, message.text)
         response = await self._engine.handle(incoming)
         await self._engine.forget(incoming.conv)  # whatever the turn decided, nothing about this chat is kept
+        self._handover_chats.pop(incoming.conv, None)
         await self._send(context.bot, message.chat_id, response)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -131,6 +140,8 @@ class TelegramChannel:
             await add_note(message, response.note)
         elif message is not None and response.messages:
             await mark_choice(message, query.data)
+        if not group:
+            self._follow(chat.id, response)
         await self._send(context.bot, chat.id, response)
         await self._app.relays.deliver(response)
 
@@ -188,6 +199,36 @@ class TelegramChannel:
         sender = Sender(CHANNEL, account=user.id if user is not None else None, chat=chat_id, group=group,
                         addressed=addressed, app_lang=_client_lang(update, self._default_lang))
         return Incoming(conv=self._conv(chat_id), text=text, at=self._clock(), sender=sender, button=button)
+
+    def _follow(self, chat_id: int, response: Response) -> None:
+        """Keep a citizen's chat while it is in a handover (and only then), to reach it from a counsellor."""
+        conv = self._conv(chat_id)
+        ended = any(m.key in HANDOVER_OVER for m in response.messages)
+        joined = response.route in ("handover.waiting", "handover.relayed") \
+            or any(m.key == "utter_queue_joined" for m in response.messages)
+        if joined and not ended:
+            self._handover_chats[conv] = chat_id
+            self._handover_chats.move_to_end(conv)
+            while len(self._handover_chats) > MAX_HANDOVER_CHATS:
+                self._handover_chats.popitem(last=False)
+        elif ended:
+            self._handover_chats.pop(conv, None)
+
+    def reach_people(self, bot: Bot) -> None:
+        """Let the engine's words for others in a handover reach them through this bot: a counsellor's private
+        chat, and a citizen's chat while it is in a handover."""
+        self.reach_caseworkers(bot)
+
+        async def to_citizen(item: Relayed) -> None:
+            chat_id = self._handover_chats.get(item.conv or "")
+            if chat_id is None:
+                log.warning("relay dropped: the citizen's chat is not known in this process")
+                return
+            if any(m.key in HANDOVER_OVER for m in item.messages):
+                self._handover_chats.pop(item.conv or "", None)
+            await self._send_messages(bot, chat_id, item.messages)
+
+        self._app.relays.to_conversation[CHANNEL] = to_citizen
 
     def reach_caseworkers(self, bot: Bot) -> None:
         """Let the engine's words for a counsellor in a handover reach their private chat through this bot."""

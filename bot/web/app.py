@@ -311,7 +311,7 @@ def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]],
         chat = WebChat(app, settings, Renderer(deps.municipality, deps.ttl_minutes, deps.standard.title),
                        deps.ttl_minutes)
         web.state.chat = chat
-        app.relays.to_conversation = chat.to_conversation
+        app.relays.to_conversation[CHANNEL] = chat.to_conversation
         if app.database.dialect.name == "postgresql":
             chat.relay = PostgresRelay(app.database.url.render_as_string(hide_password=False), chat.conversations)
             await chat.relay.start()

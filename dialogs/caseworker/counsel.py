@@ -36,7 +36,8 @@ async def take(turn: Turn, counsellor_id: int, payload: str) -> list[Reply]:
         return [say("handover_taken_other", pseudonym=handover_id)]
     record = await turn.db.get(HandoverRecord, handover_id)
     if record is not None:
-        turn.notices.append(Notice((Reply("utter_counsellor_joined"),), record.lang, conv=record.conv))
+        turn.notices.append(Notice((Reply("utter_counsellor_joined"),), record.lang, conv=record.conv,
+                                   channel=record.channel))
     log.info("handover taken handover=%d counsellor=%d", handover_id, counsellor_id)
     return [say("handover_taken_you", pseudonym=handover_id)]
 
@@ -51,13 +52,15 @@ async def talk(turn: Turn, counsellor_id: int, command: str | None) -> list[Repl
         return [say("handover_none")] if command in END_COMMANDS else None
     if command in END_COMMANDS:
         await leave(turn.db, record.conv, turn.incoming.at)
-        turn.notices.append(Notice((Reply("utter_handover_ended"),), record.lang, conv=record.conv))
+        turn.notices.append(Notice((Reply("utter_handover_ended"),), record.lang, conv=record.conv,
+                                   channel=record.channel))
         return [say("handover_you_ended", pseudonym=record.id)]
     if command is not None:
         return None
     record.counsellor_seen_at = turn.incoming.at
     text, _ = mask_cpr(turn.text)
-    turn.notices.append(Notice((Reply("utter_from_counsellor", {"text": text}),), record.lang, conv=record.conv))
+    turn.notices.append(Notice((Reply("utter_from_counsellor", {"text": text}),), record.lang, conv=record.conv,
+                                   channel=record.channel))
     return []
 
 
@@ -70,6 +73,6 @@ async def leaving_duty(turn: Turn, counsellor_id: int) -> list[Reply]:
         return []
     where = await hand_back(turn.db, record)
     turn.notices.append(Notice((Reply("utter_counsellor_gone", {"position": where.position or 1}),), record.lang,
-                               conv=record.conv))
+                               conv=record.conv, channel=record.channel))
     await announce(turn, record.id, record.lang, but=counsellor_id)
     return [say("handover_handed_back_off_duty", pseudonym=record.id)]

@@ -1,0 +1,72 @@
+"""A handover with both sides in Telegram (`stifinder run`): a citizen asks for a person, a counsellor on duty
+takes the chat with "Tag samtalen", they write to each other through the bot, and the citizen ends it. The
+citizen's chat is reached from memory only while the handover lasts; the counsellor never sees who it is."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.wiring import App
+from dialogs import Deps
+from fakes.bot_api import FakeBotApi
+from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
+from fakes.telegram_harness import Harness, make_app, start_bot, stop_bot
+from handover import OpeningHours, make_counsellor, parse_intervals, set_duty
+from nlu import LocalParser
+from reminders import CaseworkerRecord, public_holiday_names
+
+COUNSELLOR, CITIZEN = 5550001, 5550002
+
+
+def always_open() -> OpeningHours:
+    holidays = frozenset(day for year in (date.today().year, date.today().year + 1) for day in public_holiday_names(year))
+    return OpeningHours({day: parse_intervals("00:00-24:00") for day in range(7)}, open_on_holidays=holidays)
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi, deps: Deps, local_parser: LocalParser) -> AsyncIterator[Harness]:
+    app: App = await make_app(replace(deps, opening_hours=always_open()), local_parser)
+    app.max_queue = 5
+    now = datetime.now(timezone.utc)
+    async with async_sessionmaker(app.database).begin() as session:  # a registered counsellor on duty
+        record = CaseworkerRecord(name="Anna", team=None, created_at=now, telegram_user_id=COUNSELLOR)
+        session.add(record)
+        await session.flush()
+        await make_counsellor(session, record.id)
+        await set_duty(session, record.id, True, now)
+    harness = await start_bot(fake, app)
+    yield harness
+    await stop_bot(harness)
+    await app.close()
+
+
+async def test_a_citizen_and_a_counsellor_both_in_telegram(bot: Harness) -> None:
+    citizen, anna = bot.person(CITIZEN), bot.person(COUNSELLOR)
+    await bot.handled(citizen.says("kan jeg tale med et menneske?"))
+    assert "nummer 1 i køen" in bot.fake.sent(CITIZEN)[-1].text
+    announcement = bot.fake.sent(COUNSELLOR)[-1]
+    assert "venter på en rådgiver" in announcement.text
+    assert str(CITIZEN) not in announcement.text and "Testperson" not in announcement.text  # a pseudonym only
+
+    await bot.handled(anna.presses("Tag samtalen"))
+    assert "Du har samtalen" in bot.fake.sent(COUNSELLOR)[-1].text
+    assert "overtaget samtalen" in bot.fake.sent(CITIZEN)[-1].text
+
+    await bot.handled(citizen.says("jeg har det ikke så godt"))
+    assert bot.fake.sent(COUNSELLOR)[-1].text.startswith("Borger ")
+    assert "ikke så godt" in bot.fake.sent(COUNSELLOR)[-1].text
+
+    await bot.handled(anna.says("Det er godt, du skriver. Hvad fylder mest?"))
+    assert bot.fake.sent(CITIZEN)[-1].text.startswith("Rådgiver: Det er godt")
+
+    await bot.handled(citizen.says("afslut"))
+    assert "slut" in bot.fake.sent(CITIZEN)[-1].text
+    assert "afsluttet samtalen" in bot.fake.sent(COUNSELLOR)[-1].text
+    reached = len(bot.fake.sent(CITIZEN))
+    await bot.handled(anna.says("Er du der stadig?"))  # over: the counsellor's words reach nobody now
+    assert len(bot.fake.sent(CITIZEN)) == reached

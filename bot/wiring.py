@@ -50,12 +50,16 @@ class App:
     provider_desk: ProviderDesk | None = None  # built by build_app; None in harnesses that build an App by hand
     relays: Relays = field(default_factory=Relays)  # how this process reaches others in a handover
     max_queue: int = 0  # from config.yml's handover section: citizens waiting at most, once both sides are reachable
+    one_of_several: bool = False  # a worker of `stifinder serve --workers N`
 
     def open_queue_when_reachable(self) -> None:
         """Offer citizens a place in the counsellors' queue in the channels this process relays to, once the
-        counsellors' Telegram chats are reachable too (else they are given numbers to call)."""
-        if self.relays.channels and self.max_queue > 0:
-            self.engine.open_queue(self.relays.channels, self.max_queue)
+        counsellors' Telegram chats are reachable too (else they are given numbers to call). A Telegram
+        citizen's chat is known only to the process their messages reach, so with several workers only the
+        web chat's citizens (whose words go through PostgreSQL) are offered one."""
+        channels = self.relays.channels - ({"telegram"} if self.one_of_several else set())
+        if channels and self.max_queue > 0:
+            self.engine.open_queue(channels, self.max_queue)
 
     async def has_caseworker(self, caseworker_id: int) -> bool:
         """Tell whether the registry has a caseworker with the id (for `--as ID`)."""

@@ -85,7 +85,9 @@ def worker_app() -> Starlette:
     web = load_web_settings(settings)  # its limits; uvicorn has the address
 
     async def build() -> App:
-        return await build_app(settings)
+        app = await build_app(settings)
+        app.one_of_several = True
+        return app
 
     return create_web_app(web, build, _telegram(settings))
 

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import yaml
@@ -24,6 +25,17 @@ from fakes.network import free_port
 from fakes.web_server import read_events
 
 START_TIMEOUT = 60.0  # the subprocess loads the NLU model and migrates a fresh database
+
+
+def webhook_config(tmp_path: Path, port: int, **sections: Any) -> Path:
+    """The repository's config.yml with Telegram in webhook mode on the port (and other sections replaced)."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["nlu"]["cache_dir"] = str(ROOT / "var" / "nlu")
+    config["telegram"].update(mode="webhook", webhook={"url_path": "telegram", "url": f"http://127.0.0.1:{port}/telegram"})
+    config.update(sections)
+    path = tmp_path / "config.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 def environment(tmp_path: Path) -> dict[str, str]:
@@ -77,11 +89,7 @@ def test_a_bad_port_or_several_workers_are_refused(tmp_path: Path) -> None:
 async def test_serve_takes_telegrams_webhook_on_the_same_port(
         fake: FakeBotApi, tmp_path: Path, processes: list[asyncio.subprocess.Process]) -> None:
     port = free_port()
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    config["nlu"]["cache_dir"] = str(ROOT / "var" / "nlu")
-    config["telegram"].update(mode="webhook", webhook={"url_path": "telegram", "url": f"http://127.0.0.1:{port}/telegram"})
-    path = tmp_path / "config.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    path = webhook_config(tmp_path, port)
     env = environment(tmp_path) | {"STIFINDER_CONFIG": str(path), "TELEGRAM_BOT_TOKEN": fake.token,
                                    "TELEGRAM_BASE_URL": fake.base_url, "TELEGRAM_WEBHOOK_SECRET": "hook-secret_123"}
     process = await asyncio.create_subprocess_exec(

@@ -47,6 +47,7 @@ TEXTS: dict[str, str] = {
         "Rådgiveren er blevet kaldt væk – undskyld. Du er tilbage i køen som nummer {position}, og en anden "
         "rådgiver tager over her, så snart der er en ledig. Har du tanker om at tage dit liv, så ring til "
         "{suicide_line} på {suicide_line_phone}. Er nogen i fare lige nu, så ring 112."),
+    "utter_queue_moved": N_("Køen har flyttet sig: du er nu nummer {position}."),
     "utter_queue_left": N_("Du har forladt køen. Du skriver med chatbotten igen."),
     "utter_queue_full": N_("Køen til rådgiverne er fuld lige nu."),
     "utter_counsellor_joined": N_(

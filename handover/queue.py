@@ -118,3 +118,13 @@ async def hand_back(session: AsyncSession, record: HandoverRecord) -> Place:
     record.state, record.claimed_by, record.claimed_at, record.counsellor_seen_at = WAITING, None, None, None
     await session.flush()
     return await place(session, record)
+
+
+async def waiting_behind(session: AsyncSession, record: HandoverRecord) -> list[Place]:
+    """The places of the chats waiting behind one (they move up when it is taken or leaves), first first."""
+    behind = await session.scalars(select(HandoverRecord).where(
+        HandoverRecord.state == WAITING,
+        (HandoverRecord.queued_at > record.queued_at)
+        | and_(HandoverRecord.queued_at == record.queued_at, HandoverRecord.id > record.id))
+        .order_by(HandoverRecord.queued_at, HandoverRecord.id))
+    return [await place(session, waiting) for waiting in behind]

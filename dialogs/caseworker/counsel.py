@@ -11,8 +11,8 @@ import logging
 from dialogs.caseworker.cases import say
 from dialogs.context import Turn
 from dialogs.turn import Notice, Reply
-from dialogs.citizen.handover import announce
-from handover import AlreadyTalking, claim, hand_back, leave, talking_with
+from dialogs.citizen.handover import announce, tell_the_queue
+from handover import AlreadyTalking, claim, counsellors_on_duty, hand_back, leave, talking_with
 from handover.models import HandoverRecord
 from privacy import mask_cpr
 
@@ -38,6 +38,11 @@ async def take(turn: Turn, counsellor_id: int, payload: str) -> list[Reply]:
     if record is not None:
         turn.notices.append(Notice((Reply("utter_counsellor_joined"),), record.lang, conv=record.conv,
                                    channel=record.channel))
+        await tell_the_queue(turn, record)
+    for colleague in await counsellors_on_duty(turn.db):  # their "Tag samtalen" no longer applies
+        if colleague.id != counsellor_id:
+            turn.notices.append(Notice((say("handover_taken_other", pseudonym=handover_id),), colleague.language,
+                                       caseworker_id=colleague.id))
     log.info("handover taken handover=%d counsellor=%d", handover_id, counsellor_id)
     return [say("handover_taken_you", pseudonym=handover_id)]
 
@@ -74,5 +79,5 @@ async def leaving_duty(turn: Turn, counsellor_id: int) -> list[Reply]:
     where = await hand_back(turn.db, record)
     turn.notices.append(Notice((Reply("utter_counsellor_gone", {"position": where.position or 1}),), record.lang,
                                conv=record.conv, channel=record.channel))
-    await announce(turn, record.id, record.lang, but=counsellor_id)
+    await announce(turn, record.id, record.lang, record.channel, but=counsellor_id)
     return [say("handover_handed_back_off_duty", pseudonym=record.id)]

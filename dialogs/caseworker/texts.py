@@ -39,7 +39,11 @@ CASEWORKER_TEXTS: dict[str, str] = {
     "usage_tilbud": "Skriv, hvad du søger, fx /tilbud døgn med dobbeltdiagnose i Nordjylland.",
     "usage_team": "Skriv koden efter kommandoen: /team KODE.",
     "usage_language": "Skriv /sprog da eller /sprog en.",
-    "handover_waiting": "Borger {pseudonym} venter på en rådgiver i chatten (sprog: {lang}).",
+    "handover_waiting": "Borger {pseudonym} venter på en rådgiver ({channel}, {lang}).",
+    "channel_web": "webchatten",
+    "channel_telegram": "Telegram-chat",
+    "language_da": "skriver dansk",
+    "language_en": "skriver engelsk",
     "button_take": "Tag samtalen",
     "handover_taken_you":
         "Du har samtalen med Borger {pseudonym}. Det, du skriver her, går til borgeren. Skriv /afslut, når I "

@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from dialogs.context import Turn
-from dialogs.turn import Button, Moment, Notice, Reply
+from dialogs.turn import Button, Moment, Notice, Param, Reply
 from handover import (TALKING, HandoverRecord, QueueFull, counsellors_on_duty, hand_back, join, leave, open_handover,
-                      place)
+                      place, waiting_behind)
 from nlu import fold
 
 FLOW = "handover"
@@ -57,7 +57,7 @@ async def ask_for_person(turn: Turn) -> list[Reply]:
     except QueueFull:
         return [Reply("utter_queue_full"), call]
     turn.state.flow, turn.state.step = FLOW, None
-    await announce(turn, where.handover_id, turn.lang)
+    await announce(turn, where.handover_id, turn.lang, sender.channel)
     return [Reply("utter_queue_joined", {"position": where.position or 1},
                   buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
 
@@ -92,13 +92,25 @@ async def in_handover(turn: Turn, crisis: str | None) -> list[Reply] | None:
     return []
 
 
-async def announce(turn: Turn, handover_id: int, lang: str, but: int | None = None) -> None:
-    """Tell every counsellor on duty (but one) that a chat waits, with "Tag samtalen"."""
+async def announce(turn: Turn, handover_id: int, lang: str, channel: str, but: int | None = None) -> None:
+    """Tell every counsellor on duty (but one) that a chat waits, with its channel and language (never who it
+    is), and "Tag samtalen"."""
     for counsellor in await counsellors_on_duty(turn.db):
         if counsellor.id != but:
-            turn.notices.append(Notice((Reply("handover_waiting", {"pseudonym": handover_id, "lang": lang},
+            params: dict[str, Param] = {"pseudonym": handover_id, "lang": Reply(f"language_{lang}", domain=CW),
+                                        "channel": Reply(f"channel_{channel}", domain=CW)}
+            turn.notices.append(Notice((Reply("handover_waiting", params,
                                               buttons=(Button("button_take", f"ho:take:{handover_id}"),),
                                               domain=CW),), counsellor.language, caseworker_id=counsellor.id))
+
+
+async def tell_the_queue(turn: Turn, gone: HandoverRecord) -> None:
+    """The chats waiting behind one that was taken or left move up: each is told its new place."""
+    for moved in await waiting_behind(turn.db, gone):
+        record = await turn.db.get(HandoverRecord, moved.handover_id)
+        if record is not None and record.conv != turn.incoming.conv:
+            turn.notices.append(Notice((Reply("utter_queue_moved", {"position": moved.position or 1}),), record.lang,
+                                       conv=record.conv, channel=record.channel))
 
 
 async def gone_silent(turn: Turn, record: HandoverRecord) -> list[Reply]:
@@ -110,7 +122,7 @@ async def gone_silent(turn: Turn, record: HandoverRecord) -> list[Reply]:
         turn.notices.append(Notice((Reply("handover_handed_back", {"pseudonym": record.id,
                                                                    "minutes": turn.deps.counsellor_idle_minutes},
                                           domain=CW),), await _language_of(turn, silent), caseworker_id=silent))
-    await announce(turn, record.id, record.lang, but=silent)
+    await announce(turn, record.id, record.lang, record.channel, but=silent)
     return [Reply("utter_counsellor_gone", {"position": where.position or 1},
                   buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
 
@@ -120,6 +132,8 @@ async def end(turn: Turn, record: HandoverRecord) -> list[Reply]:
     talking = record.state == TALKING
     await leave(turn.db, turn.incoming.conv, turn.incoming.at)
     turn.state.clear_flow()
+    if not talking:
+        await tell_the_queue(turn, record)
     if talking and record.claimed_by is not None:
         turn.notices.append(Notice((Reply("handover_citizen_ended", {"pseudonym": record.id}, domain=CW),),
                                    await _language_of(turn, record.claimed_by), caseworker_id=record.claimed_by))

@@ -166,3 +166,18 @@ async def test_a_silent_counsellor_or_one_going_off_duty_hands_the_chat_back_fir
     off = await desk.says(BO, "/fri")
     assert off.keys == ["handover_handed_back_off_duty", "off_duty"]
     assert "kaldt væk" in relayed_to(off, "c-silent")
+
+
+async def test_the_queue_moves_and_colleagues_are_told_when_a_chat_is_taken(desk: Staff) -> None:
+    await desk.says(ANNE, "/vagt")
+    await desk.says(BO, "/vagt")
+    first = await citizen(desk.engine, "kan jeg tale med et menneske?", conv="q-1")
+    await citizen(desk.engine, "kan jeg tale med et menneske?", conv="q-2")
+    await citizen(desk.engine, "kan jeg tale med et menneske?", conv="q-3")
+    announcement = next(r for r in first.relayed if r.caseworker_id)
+    assert "(webchatten, skriver dansk)" in announcement.text  # the channel and the language, nobody's name
+    left = await citizen(desk.engine, "afslut", conv="q-2")  # number 2 leaves: number 3 becomes 2
+    assert relayed_to(left, "q-3") == "Køen har flyttet sig: du er nu nummer 2." and not relayed_to(left, "q-1")
+    taken = await desk.presses(ANNE, announcement.messages[0].buttons[0].payload)
+    assert relayed_to(taken, "q-3") == "Køen har flyttet sig: du er nu nummer 1."
+    assert "taget af en kollega" in relayed_to(taken)  # Bo's button no longer applies

@@ -51,7 +51,8 @@ UNSURE_REPLIES = {"utter_rephrase", "utter_out_of_scope", "utter_technical_probl
 # first-contact routing and the honest out-of-scope answer. Any other reply (chit-chat, "okay, vi stopper
 # her", rephrase, an answer found only by retrieval) is left out, so it never swallows a possible crisis.
 # After the net's alarm nothing else is said, as after a pattern.
-ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.contact_details", "faq.out_of_scope", "first_contact.start"}
+ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.clauses", "faq.contact_details", "faq.out_of_scope",
+                         "first_contact.start"}
 # Routes of the caseworker side (and the provider desk's), after which no conversation state is kept.
 CASEWORKER_ROUTES = ("caseworker.", "provider_desk.")
 # Citizen answers that tell a caseworker nothing: replaced by the caseworker's "cannot answer that".
@@ -262,6 +263,16 @@ class DialogEngine:
                     session=session)
         route = router.pick(turn)
         replies = await route.handler(turn)
+        if route is router.REPHRASE and turn.state.flow is None:
+            parts = await compound.clause_entries(turn, self._parser)
+            if parts:  # unsure of the whole, sure of each of two questions in it
+                route = router.CLAUSES
+                turn.parse = replace(turn.parse, intent="faq/" + parts[0])
+                replies = faq.entry_replies(turn, parts[0])
+                extra = faq.entry_replies(turn, parts[1])
+                if faq.names_office(turn, parts[1]):
+                    replies = faq.without_office_line(replies)
+                replies += extra
         if route.name in COMPOUND_ROUTES and turn.state.flow is None:  # a second question in the same message
             answered = {turn.parse.intent.removeprefix("faq/")}
             if route.name.startswith("first_contact."):  # whom to call has been answered already

@@ -39,6 +39,7 @@ FAQ = Route("faq.answer", faq.answer)
 OUT_OF_SCOPE = Route("faq.out_of_scope", faq.out_of_scope)
 CONTACT_DETAILS = Route("faq.contact_details", faq.contact_details)
 REPHRASE = Route("faq.rephrase", faq.rephrase)
+CLAUSES = Route("faq.clauses", faq.answer)  # two clear questions in an unclear message (the engine answers both)
 # Questions about whom to contact are answered for the person's own age when they give it.
 CONTACT_WHEN_AGE_GIVEN = {"faq/contact_how_to_apply", "faq/authority_who_decides", "need_help", "inform"}
 FLOW_ANSWERS = {"inform", "affirm", "deny"}

@@ -44,6 +44,7 @@ _AGE_PATTERNS = (
     re.compile(r"\b(?:på|of|alder|age)\s+(\d{1,3})\s*(?:år|aar|years)?\b(?=\s*(?:$|[,.!?]|og\b|and\b|der\b|som\b|who\b|,))"),
     re.compile(r"^\s*(\d{1,2})\s*(?:år|aar)?\s*(?:og|and|,)\s"),
 )
+_THIRD_PERSON = re.compile(r"(?:og\s+)?(?:han|hun|ham|hende|he|she|he'?s|she'?s)\b")
 _AGE_BAND = re.compile(
     r"\b(?P<dir>under|over|fyldt|ældre end|aeldre end|yngre end|younger than|older than|mindst|at least|above|below)\s+(?P<n>\d{1,3})\b")
 # "i 10 år", "for 5 år siden", "in 3 years": a duration, not an age
@@ -140,7 +141,9 @@ class EntityExtractor:
                 if pattern is _AGE_PATTERNS[0] and _DURATION_BEFORE.search(lowered[max(0, start - 16):start]):
                     continue
                 if 10 <= age <= 110 and not any(s <= start < e for s, e in taken):
-                    found.append(Entity("age", age, start, end))
+                    # "han er 32", "she's 19": the person asked about, before the writer's own age ("jeg er 25")
+                    about = _THIRD_PERSON.match(match.group(0).lstrip(" ,.!?;:"))
+                    found.append(Entity("age", age, start, end, role="concerned" if about else None))
                     taken.append((start, end))
         if not found:
             bare = _BARE_NUMBER.match(lowered)

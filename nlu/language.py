@@ -1,7 +1,8 @@
 """Tells Danish from English in short chat messages.
 
-A small stop-word vote: chat messages are too short for character statistics, and a wrong
-guess only changes the reply language, which the person can fix with /sprog.
+A small vote of stop words and the domain's most common words ("pris", "klage" / "price", "complaint"), so a
+fragment such as "price?" is read as English: chat messages are too short for character statistics, and a
+wrong guess only changes the reply language, which the person can fix with /sprog.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ jeg du han hun vi de det den er var har hvad hvor hvem hvordan hvornår hvorfor 
 og eller men til fra med på af om som kan skal vil må få får min mit mine din dit dine sig selv
 behandling hjælp hjaelp stoffer kommune kommunen borger søn datter mor far kæreste ven venner
 koster gratis tak hej godmorgen goddag farvel også meget lidt noget nogen alle bare lige nu
+pris klage klagefrist frist ventetid garanti behandlingsgaranti døgn døgnbehandling dagbehandling ambulant
+udskrivning møde møder læge medicin afgørelse valg gravid børn oplysninger opfølgning sagsbehandlingstid
 """.split())
 _ENGLISH = frozenset("""
 i you he she we they it is are was were have has what where who how when why if not no yes
@@ -20,6 +23,8 @@ and or but to from with on of about as can shall will must get gets my mine your
 treatment help drugs council citizen son daughter mother father girlfriend boyfriend friend
 cost costs free thanks thank hello hi bye also much little something someone all just now the a an
 do does did don't doesn't i'm im need want please would could should there this that
+price anonymous complaint complain deadline follow up processing waiting guarantee residential outpatient
+discharge meeting meetings doctor medication methadone appeal decision choice pregnant children rights
 """.split())
 
 

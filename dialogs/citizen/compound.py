@@ -5,7 +5,9 @@ døgnbehandling": the answers of both sides); the classifier picks one intent fo
 second question went unanswered. The message is cut into clauses at sentence ends and question marks, and
 at "og"/"and" or a comma before a question word; a clause the classifier is confident about, and that asks about
 another entry of the standard, gets that entry's answer after the first one. At most one extra answer,
-so a reply stays short; an unsure clause adds nothing (never a guess).
+so a reply stays short; an unsure clause adds nothing (never a guess). A message the classifier is unsure of as
+a whole, whose clauses each ask clearly about a different entry, gets those two answers instead of "please
+rephrase".
 """
 
 from __future__ import annotations
@@ -64,3 +66,17 @@ async def second_entry(turn: Turn, parser: Parser, answered: set[str]) -> str | 
                 and parse.confidence >= turn.deps.threshold):
             return entry
     return None
+
+
+async def clause_entries(turn: Turn, parser: Parser) -> list[str]:
+    """The entries two clauses of an unclear message each ask about clearly ("how long do I wait for
+    outpatient treatment and do I need to pay?"): the message as a whole was unsure, its parts are not.
+    Empty unless at least two clauses are each sure of a different entry."""
+    entries: list[str] = []
+    for part in clauses(turn.text):
+        parse = await parser.parse(part)
+        entry = parse.intent.removeprefix("faq/")
+        if (parse.intent.startswith("faq/") and entry in turn.deps.standard and entry not in entries
+                and parse.confidence >= turn.deps.threshold):
+            entries.append(entry)
+    return entries[:2] if len(entries) >= 2 else []

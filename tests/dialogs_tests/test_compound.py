@@ -46,6 +46,12 @@ async def test_a_comparison_gets_the_answers_of_both_sides(chat: Chat) -> None:
     assert "4 dage om ugen" in response.text and "døgn" in response.text.split("4 dage om ugen")[1]
 
 
+async def test_two_clear_questions_in_an_unclear_message_get_both_answers(chat: Chat) -> None:
+    response = await chat.say("how long do i have to wait for outpatient treatment and do i need to pay?")
+    assert response.route == "faq.clauses" and len(response.keys) == 2
+    assert "14 days" in response.text and "free" in response.text
+
+
 async def test_one_question_gets_one_answer(chat: Chat) -> None:
     response = await chat.say("hvad koster behandling for stofmisbrug?")
     assert response.keys == ["utter_faq_answer"]

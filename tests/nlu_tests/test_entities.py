@@ -35,6 +35,12 @@ def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
     assert values(extractor, text, "age") == [age]
 
 
+def test_the_age_of_the_person_asked_about_comes_before_the_writers_own(extractor: EntityExtractor) -> None:
+    found = [(e.value, e.role) for e in extractor.extract("jeg er 25, min kæreste er ikke dansk, han er 32")
+             if e.entity == "age"]
+    assert (32, "concerned") in found and (25, None) in found
+
+
 @pytest.mark.parametrize("text", [
     "kan jeg starte inden for 14 dage", "jeg har ventet 4 uger", "ring på 9945 4421", "det koster 200 kr",
     "jeg har taget stoffer i 10 år", "hvad er klokken", "2491 6541",
@@ -97,6 +103,8 @@ def test_not_cpr(text: str) -> None:
     ("jeg har brug for hjælp med stoffer", "da"), ("who do I call", "en"), ("29", None), ("ok", None),
     ("does Brønderslev have a rehab centre?", "en"), ("Søren tager stoffer, hvem ringer jeg til", "da"),
     ("kan jeg få hjælp", "da"), ("må", "da"),
+    # fragments: the domain's words tell the language when no stop word does
+    ("price?", "en"), ("waiting time residential", "en"), ("pris?", "da"), ("klage frist", "da"),
 ])
 def test_language(text: str, lang: str | None) -> None:
     assert detect_language(text) == lang

@@ -20,7 +20,7 @@ from handover import OpeningHours, make_counsellor, parse_intervals, set_duty
 from nlu import LocalParser
 from reminders import CaseworkerRecord, public_holiday_names
 
-COUNSELLOR, CITIZEN = 5550001, 5550002
+COUNSELLOR, CITIZEN, COLLEAGUE = 5550001, 5550002, 5550003
 
 
 def always_open() -> OpeningHours:
@@ -33,12 +33,14 @@ async def bot(fake: FakeBotApi, deps: Deps, local_parser: LocalParser) -> AsyncI
     app: App = await make_app(replace(deps, opening_hours=always_open()), local_parser)
     app.max_queue = 5
     now = datetime.now(timezone.utc)
-    async with async_sessionmaker(app.database).begin() as session:  # a registered counsellor on duty
-        record = CaseworkerRecord(name="Anna", team=None, created_at=now, telegram_user_id=COUNSELLOR)
-        session.add(record)
-        await session.flush()
-        await make_counsellor(session, record.id)
-        await set_duty(session, record.id, True, now)
+    async with async_sessionmaker(app.database).begin() as session:  # two registered counsellors, one on duty
+        for name, user in (("Anna", COUNSELLOR), ("Bo", COLLEAGUE)):
+            record = CaseworkerRecord(name=name, team=None, created_at=now, telegram_user_id=user)
+            session.add(record)
+            await session.flush()
+            await make_counsellor(session, record.id)
+            if user == COUNSELLOR:
+                await set_duty(session, record.id, True, now)
     harness = await start_bot(fake, app)
     yield harness
     await stop_bot(harness)
@@ -70,3 +72,19 @@ async def test_a_citizen_and_a_counsellor_both_in_telegram(bot: Harness) -> None
     reached = len(bot.fake.sent(CITIZEN))
     await bot.handled(anna.says("Er du der stadig?"))  # over: the counsellor's words reach nobody now
     assert len(bot.fake.sent(CITIZEN)) == reached
+
+
+async def test_two_counsellors_pressing_at_the_same_moment_one_gets_the_chat(bot: Harness) -> None:
+    citizen, anna, bo = bot.person(CITIZEN), bot.person(COUNSELLOR), bot.person(COLLEAGUE)
+    await bot.handled(bo.says("/vagt"))
+    await bot.handled(citizen.says("can I talk to a counsellor?"))
+    announcements = {user: bot.fake.sent(user)[-1] for user in (COUNSELLOR, COLLEAGUE)}
+    assert all("waiting for a counsellor" in a.text or "venter på en rådgiver" in a.text
+               for a in announcements.values())
+    presses = [anna.presses("Tag samtalen"), bo.presses("Tag samtalen")]  # both queued before either is handled
+    await bot.handled(*presses)
+    answers = sorted(bot.fake.sent(user)[-1].text.split(".")[0] for user in (COUNSELLOR, COLLEAGUE))
+    assert answers[0].startswith("Borger") and "taget af en kollega" in answers[0]
+    assert answers[1].startswith("Du har samtalen")
+    assert sum("overtaget samtalen" in call.text or "taken over" in call.text
+               for call in bot.fake.sent(CITIZEN)) == 1  # the citizen is told once

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,9 @@ def process_main() -> int:
     """
     try:
         return main()
+    except BrokenPipeError:  # `stifinder ask … | head`: the reader has gone; nothing more to say, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit would fail too
+        return 1
     finally:
         gc.freeze()
 

@@ -34,6 +34,21 @@ def test_ask_prints_the_answer_with_its_source() -> None:
     assert "14 dage" in result.stdout and "Kilde:" in result.stdout
 
 
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`stifinder ask --jsonl < many | head -1`: when the reader goes, the command ends quietly."""
+    lines = "".join(json.dumps({"chat": f"c{n}", "text": "hvad koster behandlingen?"}) + "\n" for n in range(300))
+    process = subprocess.Popen([*STIFINDER, "ask", "--jsonl"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=ROOT, env={**os.environ, "STIFINDER_SECRET": "s"})
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    process.stdin.write(lines.encode())
+    process.stdin.close()
+    assert json.loads(process.stdout.readline())["reply"]
+    process.stdout.close()  # like `head -1`
+    assert process.wait(timeout=120) == 1
+    with process.stderr:
+        assert "Traceback" not in process.stderr.read().decode()
+
+
 def test_ask_without_a_question_says_how() -> None:
     result = run("ask")
     assert result.returncode == 2 and "--jsonl" in result.stderr

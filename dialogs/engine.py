@@ -29,8 +29,8 @@ from dialogs.citizen import compound, faq, first_contact, flows, handover
 from dialogs.context import Deps, Directory, Turn
 from dialogs.replies import Renderer
 from dialogs.safety import NO_CRISIS, Screening, Tier
-from handover import end_where_forgotten, leave
 from dialogs.turn import CITIZEN, Identity, Incoming, Notice, Outgoing, Relayed, Reply, Response, Role, State
+from handover import end_where_forgotten, leave
 from nlu import Entity, Parse, Parser, detect_language
 from privacy import mask_cpr, without_cpr
 
@@ -58,7 +58,7 @@ CASEWORKER_ROUTES = ("caseworker.", "provider_desk.")
 # Citizen answers that tell a caseworker nothing: replaced by the caseworker's "cannot answer that".
 CASEWORKER_UNANSWERED = {"faq.rephrase", "faq.out_of_scope"}
 # Answers after which a second question in the same message is answered too (dialogs/citizen/compound.py).
-COMPOUND_ROUTES = {"faq.answer", "faq.retrieval", "first_contact.start"}
+COMPOUND_ROUTES = {"faq.answer", "faq.clauses", "faq.retrieval", "first_contact.start"}
 # A guided flow's question answered in at most this many words is an answer, not a concern; the net's
 # alarm and every pattern still apply to it.
 BARE_ANSWER_WORDS = 5
@@ -263,16 +263,13 @@ class DialogEngine:
                     session=session)
         route = router.pick(turn)
         replies = await route.handler(turn)
+        clear_second: str | None = None
         if route is router.REPHRASE and turn.state.flow is None:
             parts = await compound.clause_entries(turn, self._parser)
-            if parts:  # unsure of the whole, sure of each of two questions in it
-                route = router.CLAUSES
+            if parts:  # unsure of the whole, sure of each of two questions in it: both are answered
+                route, clear_second = router.CLAUSES, parts[1]
                 turn.parse = replace(turn.parse, intent="faq/" + parts[0])
                 replies = faq.entry_replies(turn, parts[0])
-                extra = faq.entry_replies(turn, parts[1])
-                if faq.names_office(turn, parts[1]):
-                    replies = faq.without_office_line(replies)
-                replies += extra
         if route.name in COMPOUND_ROUTES and turn.state.flow is None:  # a second question in the same message
             answered = {turn.parse.intent.removeprefix("faq/")}
             if route.name.startswith("first_contact."):  # whom to call has been answered already
@@ -280,7 +277,8 @@ class DialogEngine:
             sides = await compound.compared_entries(turn, self._parser) if route.name == "faq.answer" else None
             if sides is not None:  # a comparison: the answers of its two sides, not of the message as a whole
                 replies, answered = faq.entry_replies(turn, sides[0]), {sides[0]}
-            second = sides[1] if sides else await compound.second_entry(turn, self._parser, answered)
+            second = clear_second or (sides[1] if sides else
+                                      await compound.second_entry(turn, self._parser, answered))
             if second is not None:  # the office for the person's age is named once
                 extra = faq.entry_replies(turn, second)
                 if route.name.startswith("first_contact."):

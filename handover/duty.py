@@ -46,6 +46,7 @@ async def set_duty(session: AsyncSession, caseworker_id: int, on: bool, now: dat
 async def counsellors_on_duty(session: AsyncSession) -> list[CaseworkerRecord]:
     """The counsellors on duty, longest on duty first."""
     found = await session.scalars(
-        select(CaseworkerRecord).where(CaseworkerRecord.counsellor.is_(True), CaseworkerRecord.on_duty_since.is_not(None))
+        select(CaseworkerRecord)
+        .where(CaseworkerRecord.counsellor.is_(True), CaseworkerRecord.on_duty_since.is_not(None))
         .order_by(CaseworkerRecord.on_duty_since, CaseworkerRecord.id))
     return list(found)

@@ -53,7 +53,8 @@ async def join(session: AsyncSession, conv: str, channel: str, lang: str, topic:
 
 async def open_handover(session: AsyncSession, conv: str) -> HandoverRecord | None:
     """The chat's handover while it waits or talks, else None."""
-    return await session.scalar(select(HandoverRecord).where(HandoverRecord.conv == conv, HandoverRecord.state != ENDED))
+    return await session.scalar(
+        select(HandoverRecord).where(HandoverRecord.conv == conv, HandoverRecord.state != ENDED))
 
 
 async def place(session: AsyncSession, record: HandoverRecord) -> Place:

@@ -11,13 +11,14 @@ Nothing of what is written is stored: the relay is a Notice for the channels.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from dialogs.context import Turn
 from dialogs.turn import Button, Moment, Notice, Param, Reply
 from handover import (TALKING, HandoverRecord, QueueFull, counsellors_on_duty, hand_back, join, leave, open_handover,
                       place, waiting_behind)
 from nlu import fold
+from reminders import CaseworkerRecord
 
 FLOW = "handover"
 LEAVE_PAYLOAD = "/afslut"
@@ -57,7 +58,7 @@ async def ask_for_person(turn: Turn) -> list[Reply]:
     except QueueFull:
         return [Reply("utter_queue_full"), call]
     turn.state.flow, turn.state.step = FLOW, None
-    await announce(turn, where.handover_id, turn.lang, sender.channel)
+    await announce(turn, where.handover_id, turn.lang, sender.channel, on_duty)
     return [Reply("utter_queue_joined", {"position": where.position or 1},
                   buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
 
@@ -80,7 +81,7 @@ async def in_handover(turn: Turn, crisis: str | None) -> list[Reply] | None:
                       buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
     idle = timedelta(minutes=turn.deps.counsellor_idle_minutes)
     if record.claimed_by is not None and record.counsellor_seen_at is not None \
-            and turn.incoming.at - _utc(record.counsellor_seen_at) > idle:
+            and turn.incoming.at - record.counsellor_seen_at > idle:  # read back aware (UtcDateTime)
         return await gone_silent(turn, record)
     if record.claimed_by is not None:
         relayed = [Reply("handover_from_citizen", {"pseudonym": record.id, "text": turn.text}, domain=CW)]
@@ -92,10 +93,11 @@ async def in_handover(turn: Turn, crisis: str | None) -> list[Reply] | None:
     return []
 
 
-async def announce(turn: Turn, handover_id: int, lang: str, channel: str, but: int | None = None) -> None:
+async def announce(turn: Turn, handover_id: int, lang: str, channel: str,
+                   on_duty: list[CaseworkerRecord] | None = None, but: int | None = None) -> None:
     """Tell every counsellor on duty (but one) that a chat waits, with its channel and language (never who it
-    is), and "Tag samtalen"."""
-    for counsellor in await counsellors_on_duty(turn.db):
+    is), and "Tag samtalen". `on_duty`: the counsellors on duty, when the caller has just read them."""
+    for counsellor in on_duty if on_duty is not None else await counsellors_on_duty(turn.db):
         if counsellor.id != but:
             params: dict[str, Param] = {"pseudonym": handover_id, "lang": Reply(f"language_{lang}", domain=CW),
                                         "channel": Reply(f"channel_{channel}", domain=CW)}
@@ -141,12 +143,6 @@ async def end(turn: Turn, record: HandoverRecord) -> list[Reply]:
     return [Reply("utter_queue_left")]
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
-
-
 async def _language_of(turn: Turn, caseworker_id: int) -> str:
-    from reminders import CaseworkerRecord
-
     record = await turn.db.get(CaseworkerRecord, caseworker_id)
     return record.language if record is not None else "da"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -16,21 +16,17 @@ from dialogs import Deps
 from fakes.bot_api import FakeBotApi
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
 from fakes.telegram_harness import Harness, make_app, start_bot, stop_bot
-from handover import OpeningHours, make_counsellor, parse_intervals, set_duty
+from fakes.hours import open_always
+from handover import make_counsellor, set_duty
 from nlu import LocalParser
-from reminders import CaseworkerRecord, public_holiday_names
+from reminders import CaseworkerRecord
 
 COUNSELLOR, CITIZEN, COLLEAGUE = 5550001, 5550002, 5550003
 
 
-def always_open() -> OpeningHours:
-    holidays = frozenset(day for year in (date.today().year, date.today().year + 1) for day in public_holiday_names(year))
-    return OpeningHours({day: parse_intervals("00:00-24:00") for day in range(7)}, open_on_holidays=holidays)
-
-
 @pytest.fixture
 async def bot(fake: FakeBotApi, deps: Deps, local_parser: LocalParser) -> AsyncIterator[Harness]:
-    app: App = await make_app(replace(deps, opening_hours=always_open()), local_parser)
+    app: App = await make_app(replace(deps, opening_hours=open_always()), local_parser)
     app.max_queue = 5
     now = datetime.now(timezone.utc)
     async with async_sessionmaker(app.database).begin() as session:  # two registered counsellors, one on duty

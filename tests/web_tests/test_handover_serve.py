@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,8 @@ from fakes.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures
 from fakes.telegram_fixtures import fake  # noqa: F401 (fixture)
 from fakes.telegram_people import Person
 from fakes.web_server import new_session, read_events
-from reminders import public_holiday_names
+from fakes.hours import ALL_DAY, holidays_this_year_and_next
+from handover import WEEKDAYS
 from web_tests.test_serve_cli import START_TIMEOUT, environment, webhook_config
 
 SECRET = "hook-secret_123"
@@ -37,10 +37,9 @@ CANARIES = ("mit liv er noget rod", "hvordan har du det i dag")
 
 
 def always_open() -> dict[str, Any]:
-    this_year = date.today().year
-    holidays = [day for year in (this_year, this_year + 1) for day in public_holiday_names(year)]
-    return {"hours": {day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
-            "closed": [], "open_on_holidays": holidays, "max_queue": 5}
+    """The `handover:` section of a service open every hour of every day."""
+    return {"hours": {day: ALL_DAY for day in WEEKDAYS}, "closed": [],
+            "open_on_holidays": holidays_this_year_and_next(), "max_queue": 5}
 
 
 def buttons_of(call: Any) -> list[str]:
@@ -87,7 +86,8 @@ async def test_a_citizen_in_the_web_chat_talks_with_a_counsellor_in_telegram_and
     updates = iter(range(1, 100))
 
     async def telegram(client: httpx.AsyncClient, text: str | None = None, button: str | None = None,
-                       under: dict[str, Any] | None = None) -> None:
+                       under: dict[str, Any] | None = None, answered: bool = True) -> None:
+        """Post one of Anna's updates to the webhook; wait for the bot's answer to her unless none is due."""
         number = next(updates)
         if button is None:
             update: dict[str, Any] = {"update_id": number, "message": {
@@ -96,10 +96,11 @@ async def test_a_citizen_in_the_web_chat_talks_with_a_counsellor_in_telegram_and
             update = {"update_id": number, "callback_query": {"id": str(number), "from": anna.user, "data": button,
                                                              "chat_instance": "1", "message": under}}
         sent = len(fake.sent(anna.chat_id))
-        answered = await client.post("/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET,
-                                                                        "Connection": "close"})
-        assert answered.status_code == 200
-        await fake.wait_for(lambda: len(fake.sent(anna.chat_id)) > sent, 20)
+        posted = await client.post("/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET,
+                                                                      "Connection": "close"})
+        assert posted.status_code == 200
+        if answered:
+            await fake.wait_for(lambda: len(fake.sent(anna.chat_id)) > sent, 20)
 
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as client:
         await telegram(client, f"/start {code.group(1)}")
@@ -108,7 +109,8 @@ async def test_a_citizen_in_the_web_chat_talks_with_a_counsellor_in_telegram_and
 
         session = await new_session(client)
         messages = f"/chat/sessions/{session}/messages"
-        assert (await client.post(messages, json={"text": "kan jeg tale med et menneske?"}, headers=CLOSE)).status_code == 202
+        asked = await client.post(messages, json={"text": "kan jeg tale med et menneske?"}, headers=CLOSE)
+        assert asked.status_code == 202
         (last, queued), = await read_events(client, session, 1)
         assert "nummer 1 i køen" in queued["text"]
         await fake.wait_for(lambda: "venter på en rådgiver" in fake.sent(anna.chat_id)[-1].text, 20)
@@ -122,9 +124,7 @@ async def test_a_citizen_in_the_web_chat_talks_with_a_counsellor_in_telegram_and
         assert "overtaget samtalen" in joined["text"] and joined["sender"] == "bot"
 
         sent = len(fake.sent(anna.chat_id))
-        await client.post("/telegram", json={"update_id": 50, "message": {
-            "message_id": 50, "date": 0, "chat": anna.chat, "from": anna.user, "text": f"Hej, {CANARIES[1]}?"}},
-            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "Connection": "close"})
+        await telegram(client, f"Hej, {CANARIES[1]}?", answered=False)
         (last, words), = await read_events(client, session, 1, last)
         assert words["sender"] == "counsellor" and CANARIES[1] in words["text"]
         assert len(fake.sent(anna.chat_id)) == sent  # the counsellor is not answered by the assistant

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-LATEST_REVISION = "0009"
+LATEST_REVISION = "0010"
 
 
 def model_metadata() -> list[MetaData]:

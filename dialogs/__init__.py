@@ -1,5 +1,6 @@
 """What to say: FAQ answers from the standard, the guided first contact, safety, chit-chat."""
 
+from dialogs.citizen.handover import GONE_PAYLOAD
 from dialogs.context import Deps, Turn
 from dialogs.engine import COMMANDS, DialogEngine
 from dialogs.i18n import days, long_date, translations, weeks
@@ -10,7 +11,7 @@ from dialogs.texts import TEXTS
 from dialogs.turn import Button, Identity, Incoming, Notice, Outgoing, Relayed, Reply, Response, Role, Sender, State
 
 __all__ = [
-    "COMMANDS", "Button", "Deps", "DialogEngine", "DialogsBase", "Incoming", "Notice", "Outgoing", "Relayed",
+    "COMMANDS", "GONE_PAYLOAD", "Button", "Deps", "DialogEngine", "DialogsBase", "Incoming", "Notice", "Outgoing", "Relayed",
     "Renderer", "Reply",
     "Response", "Role", "SafetyScreen", "Sender", "State", "Identity", "TEXTS", "Turn", "days", "load_safety", "long_date",
     "translations", "weeks",

@@ -235,12 +235,14 @@ class DialogEngine:
 
         # The net is not asked about commands and button payloads ("/start", "/inform{…}").
         screening = deps.safety.screen(text, learned=not text.startswith("/"))
-        if state.flow == handover.FLOW:  # waiting for, or talking with, a counsellor
+        if state.flow == handover.FLOW or (incoming.button and text == handover.GONE_PAYLOAD):
+            # waiting for, or talking with, a counsellor; or the web chat's tab was closed
             handed = await self._handover_turn(incoming, text, state, lang, identity, session, screening, prefix)
             if handed is not None:
                 return handed, False
         if screening.by == "patterns":  # safety first: answers before any classifier, flow or FAQ
             state.clear_flow()
+            handover.remember_topic(state, "safety", "safety", screening.sign)
             replies = prefix + self._alarm(screening)
             return self._response(replies, lang, "safety/" + screening.categories[0].id, 1.0, "safety",
                                   Tier.ALARM), False
@@ -288,6 +290,7 @@ class DialogEngine:
                 replies += extra
         if screening.tier is Tier.CONCERN and turn.answered_prompt and len(text.split()) <= BARE_ANSWER_WORDS:
             screening = NO_CRISIS  # "ved ikke", "nej", "det vil jeg ikke sige" as the answer to our own question
+        handover.remember_topic(turn.state, turn.parse.intent, route.name, screening.sign)
         if screening.tier is Tier.NONE:
             return self._response(prefix + replies, lang, turn.parse.intent, turn.parse.confidence,
                                   route.name, notices=turn.notices), turn.forget
@@ -302,13 +305,12 @@ class DialogEngine:
         with a counsellor, the counsellor is told of it instead."""
         turn = Turn(incoming=incoming, text=text, parse=Parse(text=text, intent="handover", confidence=1.0),
                     state=state, lang=lang, deps=self._deps, identity=identity, session=session)
-        crisis = screening.categories[0].id if screening.categories else (
-            "concern" if screening.tier is Tier.CONCERN else None)
-        replies = await handover.in_handover(turn, crisis)
+        replies = await handover.in_handover(turn, screening.sign)
         if replies is None:
             return None
         if not replies:  # with a counsellor: only what the channels relay
-            return self._response(prefix, lang, "handover", 1.0, "handover.relayed", notices=turn.notices)
+            route = "handover.gone" if text == handover.GONE_PAYLOAD else "handover.relayed"
+            return self._response(prefix, lang, "handover", 1.0, route, notices=turn.notices)
         if screening.by == "patterns":
             replies = self._alarm(screening) + replies
         return self._response(prefix + replies, lang, "handover", 1.0, "handover.waiting", screening.tier,

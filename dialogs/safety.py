@@ -81,6 +81,13 @@ class Screening:
         """The caring check for a concern, worded for what it most likely is; each names 112 and Livslinien."""
         return CONCERN_REPLIES.get(self.leaning, "utter_concern")
 
+    @property
+    def sign(self) -> str | None:
+        """What the screen saw, in one word: the first alarm category, "concern", or None."""
+        if self.categories:
+            return self.categories[0].id
+        return "concern" if self.tier is Tier.CONCERN else None
+
 
 NO_CRISIS = Screening(Tier.NONE)
 CONCERN_REPLIES = {"emergency": "utter_concern_emergency", "violence": "utter_concern_violence"}

@@ -34,8 +34,12 @@ class Place:
 
 
 async def join(session: AsyncSession, conv: str, channel: str, lang: str, topic: str | None, now: datetime,
-               max_queue: int) -> Place:
+               max_queue: int, crisis: str | None = None) -> Place:
     """Put a chat in the queue, or return its place when it waits or talks already.
+
+    Args:
+        topic: what the assistant understood the chat to be about (a catalogue entry's id), for the counsellor.
+        crisis: the crisis signs the safety screen saw in the chat (a category, or "concern"), for the counsellor.
 
     Raises:
         QueueFull: `max_queue` chats are waiting.
@@ -45,7 +49,8 @@ async def join(session: AsyncSession, conv: str, channel: str, lang: str, topic:
         return await place(session, current)
     if await waiting_count(session) >= max_queue:
         raise QueueFull(max_queue)
-    record = HandoverRecord(conv=conv, channel=channel, lang=lang, topic=topic, state=WAITING, queued_at=now)
+    record = HandoverRecord(conv=conv, channel=channel, lang=lang, topic=topic, crisis=crisis, state=WAITING,
+                            queued_at=now)
     session.add(record)
     await session.flush()
     return await place(session, record)
@@ -75,10 +80,11 @@ async def waiting_count(session: AsyncSession) -> int:
 
 
 async def leave(session: AsyncSession, conv: str, now: datetime) -> HandoverRecord | None:
-    """End the chat's handover (it leaves the queue, or the talk ends); None when it had none."""
+    """End the chat's handover (it leaves the queue, or the talk ends); None when it had none. What it was
+    about is not kept once it has ended."""
     record = await open_handover(session, conv)
     if record is not None:
-        record.state, record.ended_at = ENDED, now
+        record.state, record.ended_at, record.topic, record.crisis = ENDED, now, None, None
     return record
 
 
@@ -110,8 +116,33 @@ async def end_where_forgotten(session: AsyncSession, remembered: Select[tuple[st
     nobody is left to answer. `remembered` selects the keys of the conversations that still are."""
     ended = await session.execute(
         update(HandoverRecord).where(HandoverRecord.state != ENDED, HandoverRecord.conv.not_in(remembered))
-        .values(state=ENDED, ended_at=now).execution_options(synchronize_session=False))
+        .values(state=ENDED, ended_at=now, topic=None, crisis=None).execution_options(synchronize_session=False))
     return int(getattr(ended, "rowcount", 0) or 0)
+
+
+async def mark_away(session: AsyncSession, conv: str, now: datetime) -> bool:
+    """The citizen's chat was closed (the web chat's tab): True when it has an open handover, which ends unless
+    they are back (`mark_back`) before it is ended."""
+    marked = await session.execute(
+        update(HandoverRecord).where(HandoverRecord.conv == conv, HandoverRecord.state != ENDED)
+        .values(citizen_away_since=now).execution_options(synchronize_session=False))
+    return bool(getattr(marked, "rowcount", 0))
+
+
+async def still_away(session: AsyncSession, conv: str, since: datetime) -> bool:
+    """The citizen's chat has an open handover and has been away since `since` or earlier, without coming back."""
+    found = await session.scalar(select(func.count()).select_from(HandoverRecord).where(
+        HandoverRecord.conv == conv, HandoverRecord.state != ENDED, HandoverRecord.citizen_away_since.is_not(None),
+        HandoverRecord.citizen_away_since <= since))
+    return bool(found)
+
+
+async def mark_back(session: AsyncSession, conv: str) -> None:
+    """The citizen's chat is open again (the page was reloaded, or they came back to it)."""
+    await session.execute(
+        update(HandoverRecord).where(HandoverRecord.conv == conv, HandoverRecord.state != ENDED,
+                                     HandoverRecord.citizen_away_since.is_not(None))
+        .values(citizen_away_since=None).execution_options(synchronize_session=False))
 
 
 async def hand_back(session: AsyncSession, record: HandoverRecord) -> Place:

@@ -4,6 +4,7 @@
     POST   /chat/sessions/{session}/messages   {"text": "..."} or {"payload": "/faq/..."} (+ "id") → 202
     GET    /chat/sessions/{session}/events     server-sent events (resumes after Last-Event-ID)
     DELETE /chat/sessions/{session}            "glem mig": the conversation is deleted at once → 204
+    POST   /chat/sessions/{session}/away       the tab was closed (a beacon): a handover ends unless it is back → 202
     GET    /chat/texts?lang=da|en              the widget's own words, from the Babel catalogs
     GET    /chat/widget.js, /chat/widget.css   the widget (no build step, no CDN, no inline script)
     GET    /chat/                              a demo page embedding it as a municipality would
@@ -44,7 +45,8 @@ from bot.web.config import WebSettings
 from bot.web.relay import PostgresRelay
 from bot.web.sessions import WebConversations, Window
 from bot.wiring import App
-from dialogs import Incoming, Relayed, Renderer, Sender
+from dialogs import GONE_PAYLOAD, Incoming, Relayed, Renderer, Sender
+from handover import mark_away, mark_back, still_away
 from dialogs.turn import Response as EngineResponse
 
 if TYPE_CHECKING:
@@ -111,6 +113,29 @@ class WebChat:
                     for data in events_of(response, ref):
                         self.conversations.add(key, data)
         await self.app.relays.deliver(response)  # a handover: the counsellor's Telegram chat
+
+    async def away(self, key: str) -> None:
+        """The citizen's tab was closed: their handover, if any, ends unless the chat is opened again (its event
+        stream, on any process) within `away_seconds`."""
+        since = datetime.now(timezone.utc)
+        async with async_sessionmaker(self.app.database).begin() as session:
+            marked = await mark_away(session, key, since)
+        if marked:
+            task = asyncio.create_task(self._end_if_gone(key, since))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _end_if_gone(self, key: str, since: datetime) -> None:
+        await asyncio.sleep(self.settings.away_seconds)
+        async with async_sessionmaker(self.app.database)() as session:
+            gone = await still_away(session, key, since)
+        if gone:
+            await self._turn(key, GONE_PAYLOAD, True, None, None)
+
+    async def back(self, key: str) -> None:
+        """The citizen's chat is open (an event stream started): a closed tab has come back."""
+        async with async_sessionmaker(self.app.database).begin() as session:
+            await mark_back(session, key)
 
     async def to_conversation(self, item: Relayed) -> None:
         """Words for a citizen of the web chat from elsewhere (a counsellor in Telegram), on their event stream;
@@ -214,6 +239,7 @@ async def events(request: Request) -> Response:
         return _error(400, "Last-Event-ID must be an event id")
     key, last = chat.key(session), int(raw)
     heartbeat = chat.settings.heartbeat_seconds
+    await chat.back(key)
 
     async def stream() -> AsyncIterator[str]:
         nonlocal last
@@ -230,6 +256,17 @@ async def events(request: Request) -> Response:
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no", **SECURITY_HEADERS}
     return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+async def away(request: Request) -> Response:
+    chat: WebChat = request.app.state.chat
+    session = _session(request)
+    if session is None:
+        return _error(404, "no such session")
+    if not chat.allow_address(request):
+        return _error(429, "too many requests: wait a minute")
+    await chat.away(chat.key(session))
+    return Response(status_code=202, headers=SECURITY_HEADERS)
 
 
 async def delete_session(request: Request) -> Response:
@@ -289,6 +326,7 @@ def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]],
         Route("/chat/sessions", create_session, methods=["POST"]),
         Route("/chat/sessions/{session}/messages", post_message, methods=["POST"]),
         Route("/chat/sessions/{session}/events", events, methods=["GET"]),
+        Route("/chat/sessions/{session}/away", away, methods=["POST"]),
         Route("/chat/sessions/{session}", delete_session, methods=["DELETE"]),
         Route("/chat/texts", widget_texts, methods=["GET"]),
         Route("/chat/widget.js", _static("widget.js", "text/javascript; charset=utf-8"), methods=["GET"]),

@@ -21,6 +21,9 @@ class WebSettings:
             that dropped resumes from its last event.
         max_text: the longest message accepted, in characters.
         heartbeat_seconds: a comment on an idle event stream, so proxies keep it open.
+        away_seconds: a citizen waiting for or talking with a counsellor whose chat tab is closed leaves the
+            queue or the talk when the tab has not been opened again within this time (a reload or going on
+            to another page of the site takes a second or two).
     """
 
     host: str = "127.0.0.1"
@@ -31,6 +34,7 @@ class WebSettings:
     keep_events: int = 50
     max_text: int = 4000
     heartbeat_seconds: float = 15.0
+    away_seconds: float = 30.0
 
 
 def load_web_settings(settings: Settings) -> WebSettings:
@@ -52,4 +56,5 @@ def load_web_settings(settings: Settings) -> WebSettings:
         keep_events=cfg.whole("keep_events", 50, 1, 10_000),
         max_text=cfg.whole("max_text", 4000, 1, 100_000),
         heartbeat_seconds=cfg.number("heartbeat_seconds", 15.0, above=0, at_most=300),
+        away_seconds=cfg.number("away_seconds", 30.0, above=0, at_most=3600),
     )

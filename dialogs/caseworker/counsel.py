@@ -79,5 +79,5 @@ async def leaving_duty(turn: Turn, counsellor_id: int) -> list[Reply]:
     where = await hand_back(turn.db, record)
     turn.notices.append(Notice((Reply("utter_counsellor_gone", {"position": where.position or 1}),), record.lang,
                                conv=record.conv, channel=record.channel))
-    await announce(turn, record.id, record.lang, record.channel, but=counsellor_id)
+    await announce(turn, record, but=counsellor_id)
     return [say("handover_handed_back_off_duty", pseudonym=record.id)]

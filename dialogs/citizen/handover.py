@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dialogs.context import Turn
-from dialogs.turn import Button, Moment, Notice, Param, Reply
+from dialogs.turn import Button, Moment, Notice, Param, Reply, State
 from handover import (TALKING, HandoverRecord, QueueFull, counsellors_on_duty, hand_back, join, leave, open_handover,
                       place, waiting_behind)
 from nlu import fold
@@ -22,12 +22,48 @@ from reminders import CaseworkerRecord
 
 FLOW = "handover"
 LEAVE_PAYLOAD = "/afslut"
+# Sent by the web chat (not typed) when the citizen's tab was closed and not opened again within its grace:
+# the handover ends as if they had left, unless they are back by then.
+GONE_PAYLOAD = "/forladt"
 # "Tal med en rådgiver": offered where the assistant cannot help well (rephrase, the caring check) and after
 # the guided first contact; pressing it asks for a person (/raadgiver), answered from the hours.
 TALK = Button("button_talk_to_counsellor", "/raadgiver")
 # What ends the wait or the talk: the button, the word alone, or a command.
 LEAVE_WORDS = {"afslut", "/afslut", "/annuller", "annuller", "forlad køen", "stop", "leave", "end", "quit", "/stop"}
 CW = "caseworker"
+# Slots the counsellor is shown when the chat asks for a person: what the assistant last answered (a catalogue
+# entry's id, or FIRST_CONTACT) and the crisis signs its safety screen saw (a category, or "concern"; once
+# seen, kept for the conversation). Coarse values, never text; they expire with the conversation.
+TOPIC, CRISIS = "topic", "crisis"
+FIRST_CONTACT = "first_contact"
+# Routes whose answer says what the chat is about.
+TOPIC_ROUTES = {"faq.answer", "faq.clauses", "faq.contact_details", "faq.retrieval"}
+# The order in which crisis signs outrank each other: the one shown is the gravest seen.
+CRISIS_RANK = ("concern", "violence", "emergency", "suicide")
+
+
+def remember_topic(state: State, intent: str, route: str, crisis: str | None) -> None:
+    """Remember what a turn showed of the chat's subject, for a counsellor it may be handed to.
+
+    Args:
+        intent: the turn's intent ("faq/<entry>" for an answer from the standard).
+        route: the route that answered.
+        crisis: the category the safety screen raised, "concern", or None.
+    """
+    if crisis in CRISIS_RANK:
+        seen = state.slots.get(CRISIS)
+        if not isinstance(seen, str) or seen not in CRISIS_RANK or \
+                CRISIS_RANK.index(crisis) > CRISIS_RANK.index(seen):
+            state.slots[CRISIS] = crisis
+    if route.startswith("first_contact."):
+        state.slots[TOPIC] = FIRST_CONTACT
+    elif route in TOPIC_ROUTES and intent.startswith("faq/"):
+        state.slots[TOPIC] = intent.removeprefix("faq/")
+
+
+def _slot(state: State, name: str) -> str | None:
+    value = state.slots.get(name)
+    return value if isinstance(value, str) else None
 
 
 async def ask_for_person(turn: Turn) -> list[Reply]:
@@ -53,26 +89,33 @@ async def ask_for_person(turn: Turn) -> list[Reply]:
     if not on_duty:
         return [call]
     try:
-        where = await join(turn.db, turn.incoming.conv, sender.channel, turn.lang, None, at,
-                           turn.deps.queue_size)
+        where = await join(turn.db, turn.incoming.conv, sender.channel, turn.lang, _slot(turn.state, TOPIC), at,
+                           turn.deps.queue_size, _slot(turn.state, CRISIS))
     except QueueFull:
         return [Reply("utter_queue_full"), call]
     turn.state.flow, turn.state.step = FLOW, None
-    await announce(turn, where.handover_id, turn.lang, sender.channel, on_duty)
+    record = await turn.db.get(HandoverRecord, where.handover_id)
+    if record is not None:
+        await announce(turn, record, on_duty)
     return [Reply("utter_queue_joined", {"position": where.position or 1},
                   buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
 
 
 async def in_handover(turn: Turn, crisis: str | None) -> list[Reply] | None:
     """A message of a chat in the handover flow; None when its handover has ended (the assistant answers).
+    The web chat's GONE_PAYLOAD ends it when the citizen is still away, and is otherwise answered by nothing.
 
     Args:
         crisis: the category the safety screen raised for the message (None: none), named to the counsellor.
     """
+    gone = turn.incoming.button and turn.text == GONE_PAYLOAD
     record = await open_handover(turn.db, turn.incoming.conv)
     if record is None:
-        turn.state.clear_flow()
-        return None
+        if turn.state.flow == FLOW:
+            turn.state.clear_flow()
+        return [] if gone else None
+    if gone:
+        return await end(turn, record) if record.citizen_away_since is not None else []
     if fold(turn.text.lower()).strip(" .!") in {fold(word) for word in LEAVE_WORDS}:
         return await end(turn, record)
     if record.state != TALKING:
@@ -93,17 +136,34 @@ async def in_handover(turn: Turn, crisis: str | None) -> list[Reply] | None:
     return []
 
 
-async def announce(turn: Turn, handover_id: int, lang: str, channel: str,
-                   on_duty: list[CaseworkerRecord] | None = None, but: int | None = None) -> None:
-    """Tell every counsellor on duty (but one) that a chat waits, with its channel and language (never who it
-    is), and "Tag samtalen". `on_duty`: the counsellors on duty, when the caller has just read them."""
+async def announce(turn: Turn, record: HandoverRecord, on_duty: list[CaseworkerRecord] | None = None,
+                   but: int | None = None) -> None:
+    """Tell every counsellor on duty (but one) that a chat waits, with its channel, language, topic and the
+    crisis signs seen (never who it is), and "Tag samtalen". `on_duty`: the counsellors on duty, when the
+    caller has just read them."""
     for counsellor in on_duty if on_duty is not None else await counsellors_on_duty(turn.db):
         if counsellor.id != but:
-            params: dict[str, Param] = {"pseudonym": handover_id, "lang": Reply(f"language_{lang}", domain=CW),
-                                        "channel": Reply(f"channel_{channel}", domain=CW)}
-            turn.notices.append(Notice((Reply("handover_waiting", params,
-                                              buttons=(Button("button_take", f"ho:take:{handover_id}"),),
+            params: dict[str, Param] = {"pseudonym": record.id, "lang": Reply(f"language_{record.lang}", domain=CW),
+                                        "channel": Reply(f"channel_{record.channel}", domain=CW)}
+            parts = (_topic_line(turn, record.topic, counsellor.language),) + (
+                (Reply("handover_crisis_seen", {"category": Reply(f"crisis_{record.crisis}", domain=CW)},
+                       domain=CW, glue="\n"),) if record.crisis in CRISIS_RANK else ())
+            turn.notices.append(Notice((Reply("handover_waiting", params, parts=parts,
+                                              buttons=(Button("button_take", f"ho:take:{record.id}"),),
                                               domain=CW),), counsellor.language, caseworker_id=counsellor.id))
+
+
+def _topic_line(turn: Turn, topic: str | None, lang: str) -> Reply:
+    """"Emne: …": the catalogue entry's question in the counsellor's language, the first contact, or unknown."""
+    standard = turn.deps.standard
+    if topic is not None and topic in standard:
+        entry = standard.entry(topic)
+        title = entry.title.get(lang) or entry.title.get("da") or entry.id
+        return Reply("handover_topic", {"topic": title}, domain=CW, glue="\n")
+    if topic == FIRST_CONTACT:
+        return Reply("handover_topic", {"topic": Reply("handover_topic_first_contact", domain=CW)}, domain=CW,
+                     glue="\n")
+    return Reply("handover_topic_unknown", domain=CW, glue="\n")
 
 
 async def tell_the_queue(turn: Turn, gone: HandoverRecord) -> None:
@@ -124,7 +184,7 @@ async def gone_silent(turn: Turn, record: HandoverRecord) -> list[Reply]:
         turn.notices.append(Notice((Reply("handover_handed_back", {"pseudonym": record.id,
                                                                    "minutes": turn.deps.counsellor_idle_minutes},
                                           domain=CW),), await _language_of(turn, silent), caseworker_id=silent))
-    await announce(turn, record.id, record.lang, record.channel, but=silent)
+    await announce(turn, record, but=silent)
     return [Reply("utter_counsellor_gone", {"position": where.position or 1},
                   buttons=(Button("button_leave_queue", LEAVE_PAYLOAD),))]
 

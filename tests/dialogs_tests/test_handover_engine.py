@@ -16,7 +16,7 @@ from bot.wiring import build_engine
 from bot.config import Settings
 from dialogs import Deps, DialogEngine, Incoming, Response, Sender
 from fakes.staff_desk import NOW, FakeProviders, Staff, case_language  # noqa: F401 (fixture)
-from handover import OpeningHours, make_counsellor, parse_intervals
+from handover import HandoverRecord, OpeningHours, make_counsellor, parse_intervals
 from nlu import LocalParser
 from nlu.case_language import CaseLanguage
 from reminders import CaseworkerRecord
@@ -181,3 +181,32 @@ async def test_the_queue_moves_and_colleagues_are_told_when_a_chat_is_taken(desk
     taken = await desk.presses(ANNE, announcement.messages[0].buttons[0].payload)
     assert relayed_to(taken, "q-3") == "Køen har flyttet sig: du er nu nummer 1."
     assert "taget af en kollega" in relayed_to(taken)  # Bo's button no longer applies
+
+
+async def test_the_counsellor_is_told_the_topic_and_the_crisis_signs_and_neither_outlives_the_handover(
+        desk: Staff) -> None:
+    await desk.says(ANNE, "/vagt")
+    await desk.says(BO, "/vagt")
+    await citizen(desk.engine, "hvor lang tid går der før jeg kan starte i behandling?", conv="t-1")
+    asked = await citizen(desk.engine, "kan jeg tale med et menneske?", conv="t-1")
+    announcement = next(r for r in asked.relayed if r.caseworker_id)
+    assert announcement.text.splitlines()[1] == "Emne: Hvor hurtigt skal jeg i behandling? (behandlingsgaranti)" \
+        and "krisetegn" not in announcement.text
+
+    straight = await citizen(desk.engine, "can I talk to a real person?", conv="t-2")
+    assert "Emne: ikke kendt" in next(r for r in straight.relayed if r.caseworker_id).text
+
+    await citizen(desk.engine, "jeg kan ikke mere, det hele er bare for meget", conv="t-3")
+    await citizen(desk.engine, "koster det noget?", conv="t-3")  # a later answer changes the topic, not the signs
+    heavy = await citizen(desk.engine, "kan jeg tale med en rådgiver?", conv="t-3")
+    told = next(r for r in heavy.relayed if r.caseworker_id).text
+    assert "Emne: Koster behandlingen noget?" in told and "krisetegn tidligere i samtalen" in told
+
+    async with desk.sessions() as session:  # while they wait, the rows hold entry ids and a category only
+        rows = {row.conv: (row.topic, row.crisis) for row in await session.scalars(select(HandoverRecord))}
+    assert set(rows.values()) >= {(None, None), ("treatment_cost", "concern")}
+    for conv in ("t-1", "t-2", "t-3"):
+        await citizen(desk.engine, "afslut", conv=conv)
+    async with desk.sessions() as session:
+        ended = [(row.state, row.topic, row.crisis) for row in await session.scalars(select(HandoverRecord))]
+    assert ended == [("ended", None, None)] * 3

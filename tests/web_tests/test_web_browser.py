@@ -122,6 +122,47 @@ async def test_a_reload_of_the_tab_keeps_the_conversation(browser: Browser, web:
     await expect(page.locator(".stf-bot").nth(2)).to_contain_text("Visitationen")
 
 
+async def test_leaving_the_page_tells_the_server_and_the_next_page_listens_again_with_the_chat_closed(
+        browser: Browser, web: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The beacon on leaving the page, and the stream opened again by the next page even with the chat closed:
+    how a handover ends when the tab is closed and goes on through a reload (tests/web_tests/
+    test_handover_serve.py follows it through the server)."""
+    seen: list[str] = []
+    away, back = web.chat.away, web.chat.back
+
+    async def recording_away(key: str) -> None:
+        seen.append("away")
+        await away(key)
+
+    async def recording_back(key: str) -> None:
+        seen.append("back")
+        await back(key)
+
+    monkeypatch.setattr(web.chat, "away", recording_away)
+    monkeypatch.setattr(web.chat, "back", recording_back)
+    page = await browser.new_page()
+    await open_chat(page, web)
+    await ask(page, "koster det noget?", 2)
+    await page.keyboard.press("Escape")  # the chat is closed, the conversation is not
+    await expect(page.locator(".stf-launcher")).to_have_attribute("aria-expanded", "false")
+    seen.clear()
+    await page.reload()
+    await expect(page.locator(".stf-launcher")).to_have_attribute("aria-expanded", "false")
+    for _ in range(50):
+        if seen == ["away", "back"]:
+            break
+        await asyncio.sleep(0.1)
+    assert seen == ["away", "back"]
+    await page.locator(".stf-launcher").click()
+    await expect(page.locator(".stf-bot")).to_have_count(2)  # the transcript, once
+    await page.goto("about:blank")
+    for _ in range(50):
+        if seen[-1:] == ["away"]:
+            break
+        await asyncio.sleep(0.1)
+    assert seen == ["away", "back", "away"]
+
+
 async def test_a_dropped_event_stream_resumes_with_nothing_lost(browser: Browser, web: Served) -> None:
     page = await browser.new_page()
     await open_chat(page, web)

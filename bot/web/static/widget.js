@@ -232,6 +232,14 @@
     if (id) { api("DELETE", "/sessions/" + id).then(done, done); } else { done(); }
   }
 
+  // Leaving the page (closing the tab, or going on to another page): the server is told with a beacon. A chat
+  // waiting for or talking with a counsellor ends unless this tab's chat is back within half a minute, which a
+  // reload or the next page of the same site is, because the chat listens again as soon as it loads.
+  function away() {
+    var id = saved("session", null);
+    if (id && navigator.sendBeacon) { navigator.sendBeacon(base + "/sessions/" + id + "/away"); }
+  }
+
   function start() {
     var css = el("link", { rel: "stylesheet", href: base + "/widget.css" });
     document.head.appendChild(css);
@@ -239,7 +247,11 @@
     fetch(base + "/texts?lang=" + lang).then(function (response) { return response.json(); }).then(function (data) {
       texts = data;
       build();
-      if (saved("open", false)) { toggle(true); }
+      if (saved("open", false)) { toggle(true); } else if (saved("session", null)) { restore(); listen(); }
+    });
+    window.addEventListener("pagehide", away);
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted && source) { source.close(); source = null; listen(); }
     });
   }
 

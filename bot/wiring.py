@@ -55,9 +55,10 @@ class App:
     def open_queue_when_reachable(self) -> None:
         """Offer citizens a place in the counsellors' queue in the channels this process relays to, once the
         counsellors' Telegram chats are reachable too (else they are given numbers to call). A Telegram
-        citizen's chat is known only to the process their messages reach, so with several workers only the
-        web chat's citizens (whose words go through PostgreSQL) are offered one."""
-        channels = self.relays.channels - ({"telegram"} if self.one_of_several else set())
+        citizen's chat is known only to the process their messages reach, so with several workers Telegram's
+        citizens are offered one only when the processes reach each other (`Relays.bus`, PostgreSQL)."""
+        alone = self.one_of_several and self.relays.bus is None
+        channels = self.relays.channels - ({"telegram"} if alone else set())
         if channels and self.max_queue > 0:
             self.engine.open_queue(channels, self.max_queue)
 

@@ -108,7 +108,7 @@ class TelegramChannel:
         if message is None or message.text is None:
             return
         response = await self._engine.handle(self._incoming(update, message.chat_id, message.text))
-        self._follow(message.chat_id, response)
+        await self._follow(message.chat_id, response)
         await self._send(context.bot, message.chat_id, response)
         await self._app.relays.deliver(response)
 
@@ -141,7 +141,7 @@ class TelegramChannel:
         elif message is not None and response.messages:
             await mark_choice(message, query.data)
         if not group:
-            self._follow(chat.id, response)
+            await self._follow(chat.id, response)
         await self._send(context.bot, chat.id, response)
         await self._app.relays.deliver(response)
 
@@ -200,13 +200,16 @@ class TelegramChannel:
                         addressed=addressed, app_lang=_client_lang(update, self._default_lang))
         return Incoming(conv=self._conv(chat_id), text=text, at=self._clock(), sender=sender, button=button)
 
-    def _follow(self, chat_id: int, response: Response) -> None:
-        """Keep a citizen's chat while it is in a handover (and only then), to reach it from a counsellor."""
+    async def _follow(self, chat_id: int, response: Response) -> None:
+        """Keep a citizen's chat while it is in a handover (and only then), to reach it from a counsellor; the
+        other processes, if any, let go of it."""
         conv = self._conv(chat_id)
         ended = any(m.key in HANDOVER_OVER for m in response.messages)
         joined = response.route in ("handover.waiting", "handover.relayed") \
             or any(m.key == "utter_queue_joined" for m in response.messages)
         if joined and not ended:
+            if conv not in self._handover_chats:
+                await self._app.relays.keeps(CHANNEL, conv)
             self._handover_chats[conv] = chat_id
             self._handover_chats.move_to_end(conv)
             while len(self._handover_chats) > MAX_HANDOVER_CHATS:
@@ -219,16 +222,20 @@ class TelegramChannel:
         chat, and a citizen's chat while it is in a handover."""
         self.reach_caseworkers(bot)
 
-        async def to_citizen(item: Relayed) -> None:
+        async def to_citizen(item: Relayed) -> bool:
             chat_id = self._handover_chats.get(item.conv or "")
             if chat_id is None:
-                log.warning("relay dropped: the citizen's chat is not known in this process")
-                return
+                return False  # not known in this process (another may know it)
             if any(m.key in HANDOVER_OVER for m in item.messages):
                 self._handover_chats.pop(item.conv or "", None)
             await self._send_messages(bot, chat_id, item.messages)
+            return True
+
+        def let_go(conv: str) -> None:
+            self._handover_chats.pop(conv, None)
 
         self._app.relays.to_conversation[CHANNEL] = to_citizen
+        self._app.relays.let_go[CHANNEL] = let_go
 
     def reach_caseworkers(self, bot: Bot) -> None:
         """Let the engine's words for a counsellor in a handover reach their private chat through this bot."""

@@ -137,20 +137,21 @@ class WebChat:
         async with async_sessionmaker(self.app.database).begin() as session:
             await mark_back(session, key)
 
-    async def to_conversation(self, item: Relayed) -> None:
+    async def to_conversation(self, item: Relayed) -> bool:
         """Words for a citizen of the web chat from elsewhere (a counsellor in Telegram), on their event stream;
-        through the database when there are several processes. Never stored."""
+        through the database when there are several processes (so always delivered from here). Never stored."""
         if item.conv is None:
-            return
+            return True
         events: list[dict[str, Any]] = [
             {"text": message.text, "lang": item.lang, "buttons": [],
              "sender": "counsellor" if message.key == "utter_from_counsellor" else "bot"} for message in item.messages]
         if self.relay is None:
             for data in events:
                 self.conversations.add(item.conv, data)
-            return
+            return True
         async with async_sessionmaker(self.app.database).begin() as session:
             await self.relay.publish(session, item.conv, events)
+        return True
 
     async def finish(self) -> None:
         """Let the turns under way finish (a shutdown loses no answer that was being given)."""
@@ -351,8 +352,10 @@ def create_web_app(settings: WebSettings, build: Callable[[], Awaitable[App]],
         web.state.chat = chat
         app.relays.to_conversation[CHANNEL] = chat.to_conversation
         if app.database.dialect.name == "postgresql":
-            chat.relay = PostgresRelay(app.database.url.render_as_string(hide_password=False), chat.conversations)
+            chat.relay = PostgresRelay(app.database.url.render_as_string(hide_password=False), chat.conversations,
+                                       app.relays.received)
             await chat.relay.start()
+            app.relays.bus = chat.relay  # a Telegram citizen's chat may be known to another worker
         if telegram is not None:
             await telegram.start(app)
         log.info("web chat ready")

@@ -7,12 +7,18 @@ every conversation, so a stream that resumes on any process finds them. An event
 microsecond when it was sent: the same clock for every process, and growing from turn to turn because the
 turns of a conversation never overlap. Nothing is stored: NOTIFY passes through the server's memory. A payload
 over PostgreSQL's 8,000 bytes is sent in parts and joined again.
+
+The same connection carries the relays' notes between the processes (`bot.relays.Bus`): a counsellor's words
+for a Telegram citizen whose chat another process knows, and "this process keeps that chat now".
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import secrets
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from sqlalchemy import text
@@ -24,6 +30,7 @@ from bot.web.sessions import WebConversations
 log = logging.getLogger(__name__)
 
 CHANNEL = "stifinder_web"
+NOTES = "stifinder_relays"
 PART = 7000  # characters of an event's JSON per notification (PostgreSQL allows 8,000 bytes; ASCII-escaped)
 _NOW = text("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")
 _NOTIFY = text("SELECT pg_notify(:channel, :payload)")
@@ -35,20 +42,41 @@ class PostgresRelay:
     Args:
         url: the database's SQLAlchemy URL (postgresql+asyncpg://...).
         conversations: where the events are kept for the event streams.
+        notes: called with each relays' note from any process (this one's too).
     """
 
-    def __init__(self, url: str, conversations: WebConversations) -> None:
+    def __init__(self, url: str, conversations: WebConversations,
+                 notes: Callable[[dict[str, Any]], Coroutine[Any, Any, None]] | None = None) -> None:
         self._dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self._conversations = conversations
-        self._parts: dict[tuple[str, int], list[str]] = {}
+        self._notes = notes
+        self._parts: dict[tuple[str, str, int], list[str]] = {}
         self._connection: Any = None
+        self._sending = asyncio.Lock()  # one query at a time on the connection
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._sent = 0
+        self._me = secrets.token_hex(8)  # names this process's notes, whose parts are joined by that name
 
     async def start(self) -> None:
         import asyncpg  # type: ignore[import-untyped]
 
         self._connection = await asyncpg.connect(self._dsn)
         await self._connection.add_listener(CHANNEL, self._received)
+        await self._connection.add_listener(NOTES, self._received)
         log.info("web chat relay listening")
+
+    async def send(self, note: dict[str, Any]) -> None:
+        """Send a relays' note to every process (`bot.relays.Bus`), in parts when it is long."""
+        if self._connection is None:
+            raise RuntimeError("the relay is not started")
+        self._sent += 1
+        body = json.dumps(note)  # ASCII: a character is a byte
+        chunks = [body[start:start + PART] for start in range(0, len(body), PART)] or [""]
+        async with self._sending:
+            for index, chunk in enumerate(chunks):
+                payload = json.dumps({"k": self._me, "id": self._sent, "part": index,
+                                      "parts": len(chunks), "e": chunk})
+                await self._connection.execute("SELECT pg_notify($1, $2)", NOTES, payload)
 
     async def stop(self) -> None:
         connection, self._connection = self._connection, None
@@ -75,13 +103,19 @@ class PostgresRelay:
         except (ValueError, KeyError, TypeError):
             log.warning("web chat relay: a notification that is not an event")
             return
-        pending = self._parts.setdefault((key, number), [])
+        pending = self._parts.setdefault((channel, key, number), [])
         if part != len(pending):
             log.warning("web chat relay: an event's part came out of order")
-            self._parts.pop((key, number), None)
+            self._parts.pop((channel, key, number), None)
             return
         pending.append(chunk)
         if len(pending) < parts:
             return
-        del self._parts[(key, number)]
-        self._conversations.add(key, json.loads("".join(pending)), number)
+        del self._parts[(channel, key, number)]
+        data = json.loads("".join(pending))
+        if channel == CHANNEL:
+            self._conversations.add(key, data, number)
+        elif self._notes is not None:
+            task = asyncio.get_running_loop().create_task(self._notes(data))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)

@@ -76,22 +76,23 @@ class Served:
         return self.fake.sent(self.anna.chat_id)
 
     async def telegram(self, client: httpx.AsyncClient, text: str | None = None, button: str | None = None,
-                       under: dict[str, Any] | None = None, answered: bool = True) -> None:
-        """Post one of Anna's updates to the webhook; wait for the bot's answer to her unless none is due."""
+                       under: dict[str, Any] | None = None, answered: bool = True, by: Person | None = None) -> None:
+        """Post one of Anna's updates (or another person's) to the webhook; wait for the bot's answer unless
+        none is due."""
         number = next(self._updates)
-        anna = self.anna
+        anna = by or self.anna
         if button is None:
             update: dict[str, Any] = {"update_id": number, "message": {
                 "message_id": number, "date": 0, "chat": anna.chat, "from": anna.user, "text": text}}
         else:
             update = {"update_id": number, "callback_query": {"id": str(number), "from": anna.user, "data": button,
                                                              "chat_instance": "1", "message": under}}
-        sent = len(self.to_anna)
+        sent = len(self.fake.sent(anna.chat_id))
         posted = await client.post("/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET,
                                                                       "Connection": "close"})
         assert posted.status_code == 200
         if answered:
-            await self.fake.wait_for(lambda: len(self.to_anna) > sent, 20)
+            await self.fake.wait_for(lambda: len(self.fake.sent(anna.chat_id)) > sent, 20)
 
     async def takes_the_next_chat(self, client: httpx.AsyncClient) -> None:
         """Wait for the announcement of a waiting chat, and press "Tag samtalen"."""
@@ -137,6 +138,7 @@ async def serve_with_a_counsellor(fake: FakeBotApi, tmp_path: Path, processes: l
     return served
 
 
+ROUNDS = 6
 WORKERS = pytest.mark.parametrize("workers", [1, 2], ids=["one process on SQLite", "two workers on PostgreSQL"])
 
 
@@ -212,3 +214,30 @@ async def _after(seconds: float, served: Served, client: httpx.AsyncClient) -> N
     """The counsellor writes after the tab's grace has passed."""
     await asyncio.sleep(seconds)
     await served.telegram(client, "are you still there?", answered=False)
+
+
+async def test_a_citizen_in_telegram_reaches_a_counsellor_across_workers_and_hears_each_word_once(
+        fake: FakeBotApi, tmp_path: Path, processes: list[asyncio.subprocess.Process],
+        request: pytest.FixtureRequest) -> None:
+    """Each update reaches any of three workers (a new connection each): the worker that answered the citizen
+    last knows their chat, the others let go of it, and the counsellor's words reach it through PostgreSQL."""
+    served = await serve_with_a_counsellor(fake, tmp_path, processes, 3, request)
+    carl = Person(fake, 4002)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{served.port}", timeout=20) as client:
+        await served.telegram(client, "kan jeg tale med et menneske?", by=carl)
+        assert "nummer 1 i køen" in fake.sent(carl.chat_id)[-1].text
+        await served.takes_the_next_chat(client)
+        await fake.wait_for(lambda: "overtaget samtalen" in fake.sent(carl.chat_id)[-1].text, 20)
+        for round_ in range(ROUNDS):  # both sides write, on whichever worker each update reaches
+            await served.telegram(client, f"ord nummer {round_} fra rådgiveren", answered=False)
+            await fake.wait_for(lambda: f"ord nummer {round_} fra" in fake.sent(carl.chat_id)[-1].text, 20)
+            await served.telegram(client, f"svar nummer {round_} fra borgeren", answered=False, by=carl)
+            await fake.wait_for(lambda: f"svar nummer {round_} fra" in served.to_anna[-1].text, 20)
+        await served.telegram(client, "afslut", by=carl)
+        await fake.wait_for(lambda: "afsluttet samtalen" in served.to_anna[-1].text, 20)
+        await asyncio.sleep(1)  # a word sent twice would have arrived by now
+    to_carl = [m.text for m in fake.sent(carl.chat_id)]
+    for round_ in range(ROUNDS):
+        assert sum(f"ord nummer {round_} fra" in text for text in to_carl) == 1, to_carl
+    assert sum("overtaget samtalen" in text for text in to_carl) == 1
+    await served.stop()

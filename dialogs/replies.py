@@ -25,6 +25,8 @@ from dialogs.turn import Amount, Button, Count, Joined, Moment, Outgoing, Param,
 from knowledge import Municipality
 from knowledge.municipality import ROUTING_RULE
 
+DECIDED = "decided"  # a citizen reply's param: the office the person's age decides, narrowing {routing}
+
 # Message keys → Danish msgids (or a singular and plural pair), per gettext domain.
 TABLES: dict[str, Mapping[str, str | tuple[str, str]]] = {
     CITIZEN_DOMAIN: TEXTS, CASEWORKER_DOMAIN: CASEWORKER_TEXTS, REMINDERS_DOMAIN: PINGS,
@@ -123,8 +125,12 @@ class Renderer:
         return self._values[lang]
 
     def text(self, lang: str, key: str, params: dict[str, Param] | None = None) -> str:
-        """Render one citizen message key."""
+        """Render one citizen message key. A `decided` param (an office id, or "young") narrows {routing},
+        whom to call, to what the person's age decides."""
         rendered = {name: render_param(value, lang) for name, value in (params or {}).items()}
+        decided = rendered.pop(DECIDED, "")
+        if decided:
+            rendered["routing"] = self.routing_rule(lang, decided)
         return self._format(lang, key, self._values[lang] | rendered)
 
     def render(self, reply: Reply, lang: str) -> Outgoing:

@@ -23,7 +23,7 @@ _RELATIVE = (r"(?:(?:bonus|pleje|sted|step|half-?|ex-?)?(?:søn|datter|mand|kone
              r"dreng|pige|fyr|gut|knægt|kvinde|kollega|elev|kursist|patient|klient|borger|lejer|beboer|medarbejder|"
              r"son|daughter|husband|wife|boyfriend|girlfriend|mum|mom|mother|dad|father|brother|sister|friend|uncle|"
              r"aunt|cousin|nephew|child|kid|boy|girl|guy|woman|lady|colleague|coworker|co-worker|pupil|student|client|resident|"
-             r"employee|flatmate|roommate|neighbou?r)(?:-in-law|s)?)"
+             r"employee|flatmate|roommate|neighbou?r)(?:-in-law|s|er|e)?)"
 )
 # An age given roughly ("på omkring 20", "is about 25") is an age all the same: the office is chosen by it.
 _ABOUT = r"(?:(?:omkring|cirka|circa|about|around|roughly|sådan)\s+|ca\.?\s*)?"
@@ -33,8 +33,10 @@ _RELATIVE_AGE = re.compile(_RELATIVE + r"(?:\s+(?:er\s+(?:lige\s+(?:blevet\s+)?|
                            r"|\s*,\s*|\s*\(\s*)" + _ABOUT +
                            r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d|days|weeks))")
 _AGE_PATTERNS = (
-    # "29 år", "29-årig", "29 years old", "29 yo"
-    re.compile(r"(?<![\d,.])(\d{1,3})\s?(?:-?\s?år(?:ig|ige)?\b|aar\b|-?aarig|years?\b|yrs?\b|yo\b|y/o)"),
+    # "29 år", "29-årig", "29 years old", "a 47-year-old", "29 yo"
+    re.compile(r"(?<![\d,.])(\d{1,3})\s?(?:-?\s?år(?:ig|ige)?\b|aar\b|-?aarig|-?years?\b|-?yrs?\b|yo\b|y/o)"),
+    # "an expat (41)", "Hanne (52) skriver": a number alone in brackets is a person's age
+    re.compile(r"\(\s*(\d{2,3})\s*(?:år|aar|years?|y/o)?\s*\)"),
     # "jeg er 29", "han er 22", "i'm 31", "she is 45", "er 45 og ..." at the start
     re.compile(r"(?:\b(?:jeg|han|hun|du|vi|hende|ham|mig)\s+|(?:^|[,.!?;:]|\bog)\s*(?:hej\s*,?\s*)?)(?:er|bliver|fylder|fyldte|blev|var)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|næsten\s+)?" + _ABOUT + r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d))"),
     # "min mand er 51", "vores lejer er 40", "my stepson is 19": a possessive and a noun before the age

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogs.context import Turn
+from dialogs.replies import DECIDED
 from dialogs.turn import Button, Reply
 from dialogs.citizen.handover import TALK
 from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, SLOT_ENTITIES, UNDER_18, update_slots
@@ -72,8 +73,9 @@ async def answer(turn: Turn) -> list[Reply]:
 
 
 async def out_of_scope(turn: Turn) -> list[Reply]:
-    """Say honestly that this is outside the standard, and give the municipality's number."""
-    return [Reply("utter_out_of_scope")]
+    """Say honestly that this is outside the standard, and give the municipality's number (the office for
+    the person's age, when the message gave it)."""
+    return [Reply("utter_out_of_scope", {DECIDED: _decided_office(turn)})]
 
 
 async def contact_details(turn: Turn) -> list[Reply]:
@@ -90,4 +92,4 @@ async def rephrase(turn: Turn) -> list[Reply]:
         if len(suggestions) == MAX_SUGGESTIONS:
             break
     buttons = tuple(Button(turn.deps.standard.entry(s).title[turn.lang], f"/faq/{s}") for s in suggestions)
-    return [Reply("utter_rephrase", buttons=buttons + (TALK,))]
+    return [Reply("utter_rephrase", {DECIDED: _decided_office(turn)}, buttons=buttons + (TALK,))]

@@ -112,6 +112,19 @@ async def test_low_confidence_asks_to_rephrase_with_at_most_three_topics(chat: C
     assert "9945 4421" in response.text and "9945 4705" in response.text
 
 
+async def test_an_unsure_reply_names_only_the_office_for_an_age_given_earlier(chat: Chat) -> None:
+    await chat.say("jeg er 41 og tager for mange piller")
+    response = await chat.say("blorp zzk qwv")
+    assert response.keys == ["utter_rephrase"]
+    assert "9945 4421" in response.text and "9945 4705" not in response.text
+
+
+async def test_help_without_an_age_gives_both_numbers_at_once_and_asks_the_age(chat: Chat) -> None:
+    response = await chat.say("jeg har brug for hjælp")
+    assert response.keys == ["utter_ask_age"] and len(response.messages[0].buttons) == 3
+    assert "9945 4421" in response.text and "9945 4705" in response.text and "Hvor gammel" in response.text
+
+
 async def test_the_button_for_a_counsellor_asks_for_a_person(chat: Chat) -> None:
     response = await chat.say("/raadgiver")
     assert response.route == "handover.ask_for_person" and "computerprogram" in response.text

@@ -30,6 +30,9 @@ def values(extractor: EntityExtractor, text: str, name: str) -> list[object]:
     # an age given roughly, or a birthday just passed
     ("en ung fyr på omkring 20 tager stoffer", 20), ("my neighbour's son is about 25", 25), ("han er ca. 40", 40),
     ("fyldte 30 i sidste uge, hvem ringer jeg til", 30), ("she's around 19", 19),
+    # an age in brackets, a hyphenated English age, a plural noun
+    ("Hello, I'm an expat (41) living in Hjallerup", 41), ("I have a 47-year-old patient", 47),
+    ("en af mine elever på 20 har betroet mig noget", 20),
 ])
 def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
     assert values(extractor, text, "age") == [age]
@@ -45,6 +48,7 @@ def test_the_age_of_the_person_asked_about_comes_before_the_writers_own(extracto
     "kan jeg starte inden for 14 dage", "jeg har ventet 4 uger", "ring på 9945 4421", "det koster 200 kr",
     "jeg har taget stoffer i 10 år", "hvad er klokken", "2491 6541",
     "min behandling er 14 dage", "mit forbrug er 3 gange om ugen", "vores husleje er 6000 kr",
+    "ring (9945 4421)", "det står i punkt (3)",
 ])
 def test_numbers_that_are_not_ages_are_ignored(extractor: EntityExtractor, text: str) -> None:
     assert values(extractor, text, "age") == []

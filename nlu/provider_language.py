@@ -37,6 +37,8 @@ _AGE_OVER = re.compile(r"\b(?:over|aeldre end|older than|above|fyldt)\s+(\d{1,2}
 _AGE_RANGE = re.compile(r"\b(?:mellem\s+|between\s+)?(\d{1,2})\s*(?:-|–|til|to|and|og)\s*(\d{1,2})\s*(?:-?\s*aar\w*|years?|yrs?)\b")
 _AGE_EXACT = re.compile(r"\b(\d{1,2})\s*(?:-\s*|\s)?(?:aarig\w*|aar gammel|aar\b|years? old|-year-old|yo\b)")
 _AGE_AGED = re.compile(r"\b(?:aged?|paa|alder)\s+(\d{1,2})\b(?!\s*(?:dage|uger|km|kr|days|weeks|%))")
+# A capitalised word with lower-case letters after its first ("Bakkehuset", "Kompasset"; not "KS" or "BG").
+_CAPITALISED = re.compile(r"(?<![^\W_])[A-ZÆØÅ][a-zæøå][a-zæøåA-ZÆØÅ-]+")
 _NAME_THRESHOLD = 0.6   # share of a name's weight its matched words must carry
 _FUZZY_CUTOFF = 85      # rapidfuzz ratio for a misspelt name word ("skovlyy" → "skovly")
 _GENERIC_WEIGHT = 0.25  # a name word that is also a question term ("døgnhuset") counts a quarter
@@ -129,7 +131,8 @@ class Lexicon:
         self.youth = _compile(raw.get("youth") or [], "youth")
         self.previous_stay = _compile(raw["previous_stay"], "previous_stay") if raw.get("previous_stay") else None
         self.near = _compile(raw["near"], "near") if raw.get("near") else None
-        self.words = self._vocabulary(raw)
+        self.not_names = frozenset(fold(clean(word)) for word in raw.get("not_names") or [])
+        self.words = self._vocabulary({key: value for key, value in raw.items() if key != "not_names"})
 
     @staticmethod
     def _vocabulary(raw: dict[str, Any]) -> frozenset[str]:
@@ -208,6 +211,10 @@ def _generic(word: str, known_words: frozenset[str]) -> bool:
     return any(word[:end] in known_words or word[-end:] in known_words for end in range(4, len(word) + 1))
 
 
+def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
+    return pattern is not None and pattern.search(text) is not None
+
+
 def _codes(entries: Sequence[_Phrases], text: str) -> list[str]:
     return [entry.code for entry in entries if entry.pattern.search(text)]
 
@@ -271,6 +278,11 @@ class ProviderLanguage:
         frit_valg = bool(lx.cues["frit_valg"].search(folded))
         provider_cue = bool(lx.cues["provider"].search(folded))
         names = self.index.find(_WORD.findall(folded))
+        if not names and _found(lx.cues.get("elsewhere"), folded):
+            return ProviderRequest(Kind.NONE)  # another area: "sygedagpenge under døgnbehandling"
+        asks_of_a_place = _found(lx.cues.get("details"), folded) or price_cue or provider_cue or bool(offers or groups)
+        if not names and asks_of_a_place and self._unknown_place(text):
+            return ProviderRequest(Kind.PROVIDER)  # "adresse på Bakkehuset": a place the catalogue does not know
         if price_cue and sort is None and not names and (offers or groups or provider_cue):
             sort = "price"  # "hvad koster døgn med dobbeltdiagnose?": the prices, cheapest first
         if frit_valg:
@@ -285,4 +297,19 @@ class ProviderLanguage:
             return ProviderRequest(Kind.NONE)
         return ProviderRequest(kind, tuple(dict.fromkeys(offers)), tuple(groups), age_min, age_max, region, sort,
                                names[:3] if kind is not Kind.SEARCH else ())
+
+    def _unknown_place(self, text: str) -> bool:
+        """Whether the text names a place by a capitalised word that is no ordinary word of a question: not the
+        first word of a sentence, not an abbreviation, not a region or a town, not in the lexicon's not_names."""
+        for match in _CAPITALISED.finditer(text):
+            before = text[:match.start()].rstrip()
+            if not before or before[-1] in ".!?:;–-\n\"'(":
+                continue  # a sentence's first word is capitalised whatever it is
+            word = fold(clean(match.group(0)))
+            if word in self.lexicon.not_names or word in self.lexicon.words or word in _STOPWORDS:
+                continue
+            if any(entry.pattern.fullmatch(word) for entry in self.lexicon.regions):
+                continue
+            return True
+        return False
 

@@ -13,10 +13,10 @@ from bot.evaluation import EVAL_DIR, Score, safety_table, score_out_of_scope, sc
 from dialogs import DialogEngine
 
 # The share each citizen set must keep (a regression floor a little under its figure now; the goal is 95%).
-CITIZEN_FLOORS = {"citizen_questions.yml": 0.95, "citizen_blind_2026_12.yml": 0.92,
-                  "citizen_blind_2026_12_2.yml": 0.90, "citizen_blind_2026_12_3.yml": 0.80,
-                  "citizen_blind_2026_12_4.yml": 0.86, "citizen_blind_2026_12_5.yml": 0.90,
-                  "citizen_blind_2026_12_6.yml": 0.93, "citizen_blind_2026_12_7.yml": 0.91}
+CITIZEN_FLOORS = {"citizen_questions.yml": 0.97, "citizen_blind_2026_12.yml": 0.95,
+                  "citizen_blind_2026_12_2.yml": 0.94, "citizen_blind_2026_12_3.yml": 0.93,
+                  "citizen_blind_2026_12_4.yml": 0.95, "citizen_blind_2026_12_5.yml": 0.93,
+                  "citizen_blind_2026_12_6.yml": 0.93, "citizen_blind_2026_12_7.yml": 0.92}
 
 
 def report(score: Score, capsys: pytest.CaptureFixture[str]) -> None:

@@ -258,6 +258,9 @@ class CaseworkerDesk:
         if found is None and unreadable_day(text, today):  # "31/2": never read as today
             return self._done(turn, "caseworker.bad_date", [say("bad_date")])
         cut = [Span(found.start, found.end)] if found else []
+        place = await self._place_question(turn)
+        if place is not None:  # about one named place ("adresse på Bakkehuset"): the provider desk, before the rules
+            return place
         question = self._questions().read(text, cut) if self._questions is not None else None
         if question is not None and question.reference is None and question.topic is not None:
             answered = await self._answer_question(turn, who, question, today)
@@ -489,6 +492,13 @@ class CaseworkerDesk:
             return None
         answer = await self._providers.answer(turn.text, now=turn.incoming.at)
         return None if answer is None else self._provider_answer(turn, answer)
+
+    async def _place_question(self, turn: Turn) -> list[Reply] | None:
+        """The provider desk's answer when the text asks about one named place (known to the catalogue or not)."""
+        if self._providers is None:
+            return None
+        answer = await self._providers.answer(turn.text, now=turn.incoming.at)
+        return self._provider_answer(turn, answer) if answer is not None and answer.kind == "provider" else None
 
     @staticmethod
     def _provider_answer(turn: Turn, answer: DeskAnswer) -> list[Reply]:

@@ -27,8 +27,8 @@ EVAL = Path(__file__).resolve().parent.parent / "eval"
 # blind set (74.3% untouched, 89.9% now); caseworker_blind_2026_12b.yml: the second (83.7% untouched, 86.2% now);
 # caseworker_blind_2026_12c.yml: the third (88.2% untouched, 88.5% now); caseworker_blind_2026_12d.yml: the fourth
 # (84.3% untouched; docs/caseworkers.md §6a).
-FLOORS = {"caseworker_questions.yml": 0.89, "caseworker_blind_2026_12.yml": 0.88, "caseworker_blind_2026_12b.yml": 0.84,
-          "caseworker_blind_2026_12c.yml": 0.88, "caseworker_blind_2026_12d.yml": 0.83}
+FLOORS = {"caseworker_questions.yml": 0.91, "caseworker_blind_2026_12.yml": 0.90, "caseworker_blind_2026_12b.yml": 0.86,
+          "caseworker_blind_2026_12c.yml": 0.89, "caseworker_blind_2026_12d.yml": 0.87}
 RULE_IDS = {rule.id for rule in load_rules()}
 
 

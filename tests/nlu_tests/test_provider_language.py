@@ -125,3 +125,35 @@ def test_compound_check_agrees_with_a_scan_of_the_vocabulary() -> None:
 
     assert {w: _generic(w, known) for w in words} == {w: scan(w) for w in words}
     assert _generic("behandlingshjemmet", known) and not _generic("skovly", known)
+
+
+@pytest.mark.parametrize("text", [
+    "adresse på Bakkehuset", "tlf nr til Kompasset i Aalborg", "is Lyngbakken approved on Tilbudsportalen?",
+    "Fristedet Hals – hvor lang ventetid til forbesøg", "hvem er kontaktperson på Nordstjernen",
+    "does Solhøj accept couples", "free beds at Strandgården this month?",
+])
+def test_a_question_about_the_details_of_a_place_the_catalogue_does_not_know_is_about_a_provider(text: str) -> None:
+    request = LANG.parse(text)
+    assert request.kind is Kind.PROVIDER and request.names == ()  # answered: not in the catalogue
+
+
+@pytest.mark.parametrize("text", [
+    "hvad er adressen på Ankestyrelsen", "er Kommunen godkendt til det", "tlf til Visitationen",
+    "ventetid i Aalborg på afgørelsen", "KS siger 14 dage, hvad er ventetiden?",
+    "UNG-2025-88 residential application received 1 Dec, latest decision date?",
+    "which section of the Social Services Act covers drug treatment",
+])
+def test_capitalised_words_that_name_no_treatment_place_are_not_read_as_one(text: str) -> None:
+    assert not (LANG.parse(text).kind is Kind.PROVIDER and LANG.parse(text).names == ())
+
+
+@pytest.mark.parametrize("text", [
+    "sygedagpenge under døgnbehandling hvordan er reglerne", "hvem har fødselsdag i teamet på fredag?",
+    "kan en borger i døgnbehandling få boligstøtte", "can you recommend a lunch place near the town hall",
+])
+def test_other_areas_and_office_life_are_not_provider_questions(text: str) -> None:
+    assert LANG.parse(text).kind is Kind.NONE
+
+
+def test_a_catalogue_name_wins_over_another_area() -> None:
+    assert LANG.parse("betaler Skovly kost under sygedagpenge?").kind is Kind.PROVIDER

@@ -53,7 +53,9 @@ def update_slots(turn: Turn) -> bool:
     for entity in turn.parse.entities:
         if entity.entity == "age":
             continue
-        elif entity.entity == "age_band" and isinstance(entity.value, str):
+        elif entity.entity == "age_band" and isinstance(entity.value, str) and not ages:
+            # An age decides over a bound: in "UngeCenter er for under 30, ikke? Jeg er 35" the bound is
+            # the office's, the age is the person's.
             band = entity.value if entity.value in BANDS else band_for_bound(entity.value, limit)
             if band is not None:
                 slots[AGE_BAND] = band

@@ -125,6 +125,21 @@ async def test_help_without_an_age_gives_both_numbers_at_once_and_asks_the_age(c
     assert "9945 4421" in response.text and "9945 4705" in response.text and "Hvor gammel" in response.text
 
 
+@pytest.mark.parametrize("text, phone, other", [
+    ("telefonnummer til ungecentret?", "9945 4705", "9945 4421"),
+    ("phone number for Visitationen please", "9945 4421", "9945 4705"),
+])
+async def test_asked_for_one_office_by_name_that_office_is_given_with_whom_it_is_for(
+        chat: Chat, text: str, phone: str, other: str) -> None:
+    response = await chat.say(text)
+    assert phone in response.text and other not in response.text and "30" in response.text
+
+
+async def test_an_age_decides_over_an_age_bound_that_describes_an_office(chat: Chat) -> None:
+    response = await chat.say("UngeCenter er kun for under 30, ikke? Jeg er 35, hvem ringer jeg til")
+    assert "9945 4421" in response.text and "9945 4705" not in response.text
+
+
 async def test_the_button_for_a_counsellor_asks_for_a_person(chat: Chat) -> None:
     response = await chat.say("/raadgiver")
     assert response.route == "handover.ask_for_person" and "computerprogram" in response.text

@@ -22,6 +22,7 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
+from nlu.elsewhere import about_elsewhere
 from nlu.errors import TrainingDataError
 from nlu.normalize import clean, fold
 
@@ -278,7 +279,7 @@ class ProviderLanguage:
         frit_valg = bool(lx.cues["frit_valg"].search(folded))
         provider_cue = bool(lx.cues["provider"].search(folded))
         names = self.index.find(_WORD.findall(folded))
-        if not names and _found(lx.cues.get("elsewhere"), folded):
+        if not names and about_elsewhere(text):
             return ProviderRequest(Kind.NONE)  # another area: "sygedagpenge under døgnbehandling"
         asks_of_a_place = _found(lx.cues.get("details"), folded) or price_cue or provider_cue or bool(offers or groups)
         if not names and asks_of_a_place and self._unknown_place(text):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from nlu.case_language import Span, find_reference, without
 from nlu.classifier import IntentClassifier, load_cached
+from nlu.elsewhere import about_elsewhere
+from nlu.normalize import clean, fold
 from nlu.parser import model_path, train_and_save
 from nlu.training_data import load_training_data
 
@@ -99,6 +101,8 @@ class RuleLanguage:
             rule = next(((i, c) for i, c in prediction.ranking[1:] if i.startswith(RULE_PREFIX)), None)
             if rule is not None and rule[1] >= CASE_RULE_SHARE * confidence:
                 intent, confidence = rule
+        if found is None and about_elsewhere(text):  # another area or office life: none of ours
+            return RuleQuestion(reference=None, topic=None, intent=NONE, confidence=1.0)
         answerable = intent.startswith((RULE_PREFIX, STANDARD_PREFIX)) or intent == DEADLINES
         topic = intent if answerable and confidence >= self._threshold else None
         return RuleQuestion(reference=found[0] if found else None, topic=topic, intent=intent, confidence=confidence)
@@ -116,8 +120,10 @@ def load_rule_language(cache_dir: Path, citizen_dir: Path | None = None, data_di
     data = load_training_data(data_dir)
     if citizen_dir is not None:
         citizen = load_training_data(citizen_dir)
+        own = {fold(clean(example.text)) for example in data.examples}
         for example in citizen.examples:
-            if example.intent.startswith("faq/"):
+            # a sentence both sides have ("klagefrist?") keeps the caseworkers' label: the rule, not the section
+            if example.intent.startswith("faq/") and fold(clean(example.text)) not in own:
                 entry = example.intent.removeprefix("faq/")
                 data.examples.append(replace(example, intent=CITIZEN_TOPICS.get(entry, STANDARD_PREFIX + entry),
                                              entities=()))

@@ -26,6 +26,7 @@ from knowledge import Municipality
 from knowledge.municipality import ROUTING_RULE
 
 DECIDED = "decided"  # a citizen reply's param: the office the person's age decides, narrowing {routing}
+NAMED_OFFICE = "named:"  # before an office id in DECIDED: the office the person asked for by name
 
 # Message keys → Danish msgids (or a singular and plural pair), per gettext domain.
 TABLES: dict[str, Mapping[str, str | tuple[str, str]]] = {
@@ -156,6 +157,9 @@ class Renderer:
         else the whole rule."""
         if decided == "young":
             return self.text(lang, "routing_rule_young")
+        if decided.startswith(NAMED_OFFICE) and decided.removeprefix(NAMED_OFFICE) in self._offices:
+            office = self._offices[decided.removeprefix(NAMED_OFFICE)]
+            return self.text(lang, "routing_rule_named", {"office": office.name, "office_phone": office.phone})
         if decided in self._offices:
             office = self._offices[decided]
             return self.text(lang, "routing_rule_decided", {"office": office.name, "office_phone": office.phone})

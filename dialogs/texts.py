@@ -110,6 +110,7 @@ TEXTS: dict[str, str] = {
         "Er du fyldt {age_limit} år eller tilkendt førtidspension, er det {adult} på telefon {adult_phone}. "
         "Er du under {age_limit} år og ikke tilkendt førtidspension, er det {young} på telefon {young_phone}."),
     "routing_rule_decided": N_("For dig er det {office} på telefon {office_phone}."),
+    "routing_rule_named": N_("{office} har telefon {office_phone}."),
     # After an answer that names no office, when the message gave the age of the person it is about.
     "utter_office_for_age": N_("Kontakt til kommunen: {routing_rule}"),
     "routing_rule_young": N_(

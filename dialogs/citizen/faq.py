@@ -8,7 +8,7 @@ from dialogs.context import Turn
 from dialogs.replies import DECIDED
 from dialogs.turn import Button, Reply
 from dialogs.citizen.handover import TALK
-from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, SLOT_ENTITIES, UNDER_18, update_slots
+from dialogs.citizen.slots import SLOT_ENTITIES, decided_office
 from knowledge import render
 from knowledge.municipality import ROUTING_RULE
 
@@ -19,7 +19,7 @@ OFFICE_FOR_AGE = "utter_office_for_age"
 def entry_replies(turn: Turn, entry_id: str) -> list[Reply]:
     """Return an entry's answer, its caveat (if any) and its source section, as one message."""
     answer, *rest = entry_parts(turn, entry_id)
-    decided = _decided_office(turn)
+    decided = decided_office(turn)
     params = answer.params | {"routing": decided}
     if decided and not names_office(turn, entry_id) and any(e.entity in SLOT_ENTITIES for e in turn.parse.entities):
         # The message said whose age it is about: where that person turns goes with any answer.
@@ -52,21 +52,6 @@ def entry_parts(turn: Turn, entry_id: str) -> tuple[Reply, ...]:
     return tuple(parts)
 
 
-def _decided_office(turn: Turn) -> str:
-    """Return the office id the person's age band and førtidspension decide, "young" when only likely."""
-    update_slots(turn)
-    band = turn.state.slots.get(AGE_BAND)
-    pension = turn.state.slots.get(PENSION)
-    routing = turn.deps.municipality.routing
-    if band == UNDER_18:
-        return routing.young_office
-    office = routing.office_for(adult=None if band is None else band == ADULT,
-                                pension=pension if isinstance(pension, bool) else None)
-    if office is not None:
-        return office
-    return "young" if band is not None else ""
-
-
 async def answer(turn: Turn) -> list[Reply]:
     """Answer a faq/<entry> intent from the quality standard."""
     return entry_replies(turn, turn.parse.intent.removeprefix("faq/"))
@@ -75,12 +60,12 @@ async def answer(turn: Turn) -> list[Reply]:
 async def out_of_scope(turn: Turn) -> list[Reply]:
     """Say honestly that this is outside the standard, and give the municipality's number (the office for
     the person's age, when the message gave it)."""
-    return [Reply("utter_out_of_scope", {DECIDED: _decided_office(turn)})]
+    return [Reply("utter_out_of_scope", {DECIDED: decided_office(turn)})]
 
 
 async def contact_details(turn: Turn) -> list[Reply]:
     """Say that the standard gives no addresses or opening hours, and give the numbers it does give."""
-    return [Reply("utter_contact_details")]
+    return [Reply("utter_contact_details", {DECIDED: decided_office(turn, named=True)})]
 
 
 async def rephrase(turn: Turn) -> list[Reply]:
@@ -92,4 +77,4 @@ async def rephrase(turn: Turn) -> list[Reply]:
         if len(suggestions) == MAX_SUGGESTIONS:
             break
     buttons = tuple(Button(turn.deps.standard.entry(s).title[turn.lang], f"/faq/{s}") for s in suggestions)
-    return [Reply("utter_rephrase", {DECIDED: _decided_office(turn)}, buttons=buttons + (TALK,))]
+    return [Reply("utter_rephrase", {DECIDED: decided_office(turn)}, buttons=buttons + (TALK,))]

@@ -13,9 +13,8 @@ from enum import Enum
 from dialogs.citizen import faq
 from dialogs.citizen.handover import TALK
 from dialogs.context import Turn
-from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, UNDER_18, update_slots
+from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, UNDER_18, named_office, update_slots
 from dialogs.turn import Button, Reply
-from nlu import fold
 
 FLOW = "first_contact"
 ENTRY = ("need_help", "faq/contact_how_to_apply")
@@ -98,7 +97,7 @@ def _next(turn: Turn) -> list[Reply]:
                                 pension=pension if isinstance(pension, bool) else None)
     if office is not None:
         return _route(turn, office)
-    named = _named_office(turn) if band is None and pension is None else None
+    named = named_office(turn) if band is None and pension is None else None
     if named is not None:  # "nummeret til UngeCenter": that office, with whom it is for
         return _route(turn, named)
     turn.state.flow = FLOW
@@ -116,16 +115,6 @@ def _next(turn: Turn) -> list[Reply]:
     young = turn.deps.municipality.office(routing.young_office)
     return [Reply("utter_route_tentative", {"office": young.name, "phone": young.phone}, sources=(SOURCE,),
                   buttons=PENSION_BUTTONS)]
-
-
-def _named_office(turn: Turn) -> str | None:
-    """The routing office the message names ("ungecentret", "Visitationen"), when it names exactly one."""
-    routing = turn.deps.municipality.routing
-    text = fold(turn.text.lower())
-    named = [office for office in (routing.adult_office, routing.young_office)
-             if re.search(r"\b" + re.escape(fold(turn.deps.municipality.office(office).name.split()[0].lower())[:7]),
-                          text)]
-    return named[0] if len(named) == 1 else None
 
 
 def _route(turn: Turn, office_id: str) -> list[Reply]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from dialogs.citizen.slots import decided_office
 from dialogs.context import Turn
+from dialogs.replies import DECIDED
 from dialogs.turn import Button, Moment, Notice, Param, Reply, State
 from handover import (TALKING, HandoverRecord, QueueFull, counsellors_on_duty, hand_back, join, leave, open_handover,
                       place, waiting_behind)
@@ -70,17 +72,18 @@ async def ask_for_person(turn: Turn) -> list[Reply]:
     """Answer "kan jeg tale med et menneske?" from the opening hours, with a place in the queue when a
     counsellor is on duty (without hours: the numbers to call)."""
     hours = turn.deps.opening_hours
+    office = decided_office(turn, named=True)  # whom to call: for the person's age when it is known
     if hours is None:
-        return [Reply("utter_bot")]
+        return [Reply("utter_bot", {DECIDED: office})]
     at = turn.incoming.at
     today = at.astimezone(hours.tz).date()
     closes = hours.closes_at(at)
     if closes is None:
         opens = hours.next_opening(at)
         if opens is None:
-            return [Reply("utter_person_closed_long")]
-        return [Reply("utter_person_closed", {"opens": Moment(opens, today)})]
-    call = Reply("utter_person_open", {"closes": Moment(closes, today)})
+            return [Reply("utter_person_closed_long", {DECIDED: office})]
+        return [Reply("utter_person_closed", {"opens": Moment(opens, today), DECIDED: office})]
+    call = Reply("utter_person_open", {"closes": Moment(closes, today), DECIDED: office})
     sender = turn.incoming.sender
     if turn.deps.queue_size <= 0 or turn.session is None or sender is None \
             or sender.channel not in turn.deps.queue_channels:

@@ -5,7 +5,11 @@ The exact age is never stored: only under 18, young (under the routing age) or a
 
 from __future__ import annotations
 
+import re
+
 from dialogs.context import Turn
+from dialogs.replies import NAMED_OFFICE
+from nlu import fold
 
 AGE_BAND = "age_band"
 PENSION = "pension"
@@ -13,6 +17,8 @@ UNDER_18 = "under_18"
 YOUNG = "young"
 ADULT = "adult"
 BANDS = (UNDER_18, YOUNG, ADULT)
+# The prefix of an office asked for by name, not decided by the person's age (decided_office).
+NAMED = NAMED_OFFICE
 # The entities a message can carry the slots in.
 SLOT_ENTITIES = {"age", "age_band", "pension"}
 
@@ -65,3 +71,35 @@ def update_slots(turn: Turn) -> bool:
                 slots[PENSION] = entity.value
                 found = True
     return found
+
+
+def decided_office(turn: Turn, named: bool = False) -> str:
+    """Return the office id the person's age band and førtidspension decide, "young" when only likely, ""
+    when nothing decides it.
+
+    Args:
+        named: when the age does not decide, an office the message asks for by name ("nummeret til
+            visitationen") is given, as NAMED + its id.
+    """
+    update_slots(turn)
+    routing = turn.deps.municipality.routing
+    band = turn.state.slots.get(AGE_BAND)
+    if named and band is None and (asked := named_office(turn)) is not None:
+        return NAMED + asked
+    pension = turn.state.slots.get(PENSION)
+    if band == UNDER_18:
+        return routing.young_office
+    office = routing.office_for(adult=None if band is None else band == ADULT,
+                                pension=pension if isinstance(pension, bool) else None)
+    if office is not None:
+        return office
+    return "young" if band is not None else ""
+
+
+def named_office(turn: Turn) -> str | None:
+    """The routing office the message names ("ungecentret", "Visitationen"), when it names exactly one."""
+    municipality = turn.deps.municipality
+    text = fold(turn.text.lower())
+    named = [office for office in (municipality.routing.adult_office, municipality.routing.young_office)
+             if re.search(r"\b" + re.escape(fold(municipality.office(office).name.split()[0].lower())[:7]), text)]
+    return named[0] if len(named) == 1 else None

@@ -135,6 +135,14 @@ async def test_asked_for_one_office_by_name_that_office_is_given_with_whom_it_is
     assert phone in response.text and other not in response.text and "30" in response.text
 
 
+async def test_whom_to_call_in_every_reply_follows_the_age_given_or_the_office_named(chat: Chat) -> None:
+    asked = await chat.say("telefon til visitationen?")
+    assert "9945 4421" in asked.text and "9945 4705" not in asked.text
+    await chat.say("jeg er 41")
+    person = await chat.say("kan jeg tale med et menneske?")
+    assert "9945 4421" in person.text and "9945 4705" not in person.text
+
+
 async def test_an_age_decides_over_an_age_bound_that_describes_an_office(chat: Chat) -> None:
     response = await chat.say("UngeCenter er kun for under 30, ikke? Jeg er 35, hvem ringer jeg til")
     assert "9945 4421" in response.text and "9945 4705" not in response.text

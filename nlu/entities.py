@@ -45,6 +45,10 @@ _AGE_PATTERNS = (
     re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|she'?s|she is|they'?re|turned|aged?)\s+" + _ABOUT + r"(\d{1,3})\b(?!\s*(?:days|weeks|months|%|\d))"),
     re.compile(r"\b(?:på|of|alder|age)\s+(\d{1,3})\s*(?:år|aar|years)?\b(?=\s*(?:$|[,.!?]|og\b|and\b|der\b|som\b|who\b|,))"),
     re.compile(r"^\s*(\d{1,2})\s*(?:år|aar)?\s*(?:og|and|,)\s"),
+    # an age said last or on its own: "… hvem ringer jeg til er 35", "… at weekends. 37", "I'm British, 38"
+    re.compile(r"(?:\ber|\bis|[.!?,]|\bi'?m\s+[a-zæøå]+\s*,)\s*(\d{2})\s*(?:år|aar|years?(?: old)?)?\s*[.!?]*\s*$"),
+    re.compile(r"(?:^|[.!?]\s+)(\d{2})\s*(?:år|aar)?\s*[.!]\s+(?=\S)"),
+    re.compile(r"\bi'?m\s+[a-zæøå]+\s*,\s*(\d{2})\b(?!\s*(?:days|weeks|months|%|\d))"),
 )
 _THIRD_PERSON = re.compile(r"(?:og\s+)?(?:han|hun|ham|hende|he|she|he'?s|she'?s)\b")
 _AGE_BAND = re.compile(

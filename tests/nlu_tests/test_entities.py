@@ -33,6 +33,9 @@ def values(extractor: EntityExtractor, text: str, name: str) -> list[object]:
     # an age in brackets, a hyphenated English age, a plural noun
     ("Hello, I'm an expat (41) living in Hjallerup", 41), ("I have a 47-year-old patient", 47),
     ("en af mine elever på 20 har betroet mig noget", 20),
+    # an age said last, or as a sentence of its own
+    ("metadon gratis? og hvem ringer jeg til er 35", 35), ("I mostly drink and do coke at weekends. 37", 37),
+    ("My partner is Danish, I'm British, 38. I use benzos", 38), ("I'm a student in Aalborg. 23. which office", 23),
 ])
 def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
     assert values(extractor, text, "age") == [age]
@@ -48,7 +51,8 @@ def test_the_age_of_the_person_asked_about_comes_before_the_writers_own(extracto
     "kan jeg starte inden for 14 dage", "jeg har ventet 4 uger", "ring på 9945 4421", "det koster 200 kr",
     "jeg har taget stoffer i 10 år", "hvad er klokken", "2491 6541",
     "min behandling er 14 dage", "mit forbrug er 3 gange om ugen", "vores husleje er 6000 kr",
-    "ring (9945 4421)", "det står i punkt (3)",
+    "ring (9945 4421)", "det står i punkt (3)", "jeg har ventet i 14 dage", "klagefristen er 4 uger.",
+    "hvad koster døgn pr. dag? 1200", "we have waited 3 weeks. 2 kids at home",
 ])
 def test_numbers_that_are_not_ages_are_ignored(extractor: EntityExtractor, text: str) -> None:
     assert values(extractor, text, "age") == []

@@ -24,9 +24,11 @@ NONE = "none"
 DEFAULT_THRESHOLD = 0.5
 
 _LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉé"
-# "sag S-14", "sagen 14", "sagsnr. 2026/7", "case UC-3", "ref: S-9", and a journal number after "j.nr." or
+# "sag S-14", "sagen 14", "sagsnr. 2026/7", "sagsid 88213", "ID 7781", "file 151", "case UC-3", "ref: S-9", and a
+# journal number after "j.nr." or
 # "journalnr." (KL's journal plan: "j.nr. 27.12.00-G01-5-26")
-_AFTER_KEYWORD = re.compile(r"(?<![\w])(?:sag(?:en|snr|snummer)?|case|ref(?:erence)?|j\.\s?nr|jnr|journal(?:nr|nummer)?)"
+_AFTER_KEYWORD = re.compile(r"(?<![\w])(?:sag(?:en|snr|snummer|s-?id)?|case|ref(?:erence)?|j\.\s?nr|jnr|journal(?:nr|nummer)?|"
+                            r"id|file|fil)"
                             r"\.?\s*(?:nr\.?\s*)?[:#]?\s*"
                             rf"(?P<ref>[0-9{_LETTERS}][0-9{_LETTERS}._/-]*\d[0-9{_LETTERS}._/-]*)", re.IGNORECASE)
 # A code on its own: letters, a dash, and a number ("S-14", "UNG-2026-7"), or upper-case letters glued to one ("S14")

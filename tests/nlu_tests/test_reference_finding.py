@@ -15,7 +15,9 @@ from nlu.rule_language import spell_numbers
     ("j.nr. 27.12.00-G01-5-26: døgnansøgning modtaget 5. januar", "27.12.00-G01-5-26"),
     ("frister jnr 27.12.00-G01-14-26", "27.12.00-G01-14-26"),
     ("journalnr. 27.12.00-G01-9-26 – er klagefristen udløbet?", "27.12.00-G01-9-26"),
-    ("hvornår skal vi følge op efter udskrivning", None),
+    ("sagsid 88213: borger færdigbeh 12/1", "88213"), ("ID 7781: borger fik delvist medhold", "7781"),
+    ("file 151 pregnancy contract started 1 May", "151"),
+    ("hvornår skal vi følge op efter udskrivning", None), ("hvad er fristen for id-kort", None),
 ])
 def test_the_reference_is_found_as_written(text: str, reference: str | None) -> None:
     found = find_reference(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -107,7 +107,9 @@ def test_cases_event_plans_with_the_configured_ping_hour(tmp_path: Path) -> None
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     run = Cli(url)
     run.ok("cases", "add", "S-14", STIFINDER_CONFIG=str(path))
-    run.ok("cases", "event", "S-14", "henvendelse", "--date", "2026-11-20", STIFINDER_CONFIG=str(path))
+    # yesterday in Copenhagen: the guarantee's deadline and its pings before it are still ahead, whatever today is
+    yesterday = (datetime.now(COPENHAGEN).date() - timedelta(days=1)).isoformat()
+    run.ok("cases", "event", "S-14", "henvendelse", "--date", yesterday, STIFINDER_CONFIG=str(path))
 
     async def planned() -> set[str]:
         engine, sessions = await open_database(url)

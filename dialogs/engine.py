@@ -242,7 +242,7 @@ class DialogEngine:
                 return handed, False
         if screening.by == "patterns":  # safety first: answers before any classifier, flow or FAQ
             state.clear_flow()
-            handover.remember_topic(state, "safety", "safety", screening.sign)
+            handover.remember_topic(state, "safety", "safety", screening.sign, deps.queue_size)
             replies = prefix + self._alarm(screening)
             return self._response(replies, lang, "safety/" + screening.categories[0].id, 1.0, "safety",
                                   Tier.ALARM), False
@@ -290,7 +290,7 @@ class DialogEngine:
                 replies += extra
         if screening.tier is Tier.CONCERN and turn.answered_prompt and len(text.split()) <= BARE_ANSWER_WORDS:
             screening = NO_CRISIS  # "ved ikke", "nej", "det vil jeg ikke sige" as the answer to our own question
-        handover.remember_topic(turn.state, turn.parse.intent, route.name, screening.sign)
+        handover.remember_topic(turn.state, turn.parse.intent, route.name, screening.sign, deps.queue_size)
         if screening.tier is Tier.NONE:
             return self._response(prefix + replies, lang, turn.parse.intent, turn.parse.confidence,
                                   route.name, notices=turn.notices), turn.forget

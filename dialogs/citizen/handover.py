@@ -44,14 +44,17 @@ TOPIC_ROUTES = {"faq.answer", "faq.clauses", "faq.contact_details", "faq.retriev
 CRISIS_RANK = ("concern", "violence", "emergency", "suicide")
 
 
-def remember_topic(state: State, intent: str, route: str, crisis: str | None) -> None:
-    """Remember what a turn showed of the chat's subject, for a counsellor it may be handed to.
+def remember_topic(state: State, intent: str, route: str, crisis: str | None, queue_size: int) -> None:
+    """Remember what a turn showed of the chat's subject, for a counsellor it may be handed to; nothing when no
+    counsellors' queue is offered (`queue_size` 0): then nobody will be told, so nothing is kept.
 
     Args:
         intent: the turn's intent ("faq/<entry>" for an answer from the standard).
         route: the route that answered.
         crisis: the category the safety screen raised, "concern", or None.
     """
+    if queue_size <= 0:
+        return
     if crisis in CRISIS_RANK:
         seen = state.slots.get(CRISIS)
         if not isinstance(seen, str) or seen not in CRISIS_RANK or \

@@ -210,3 +210,15 @@ async def test_the_counsellor_is_told_the_topic_and_the_crisis_signs_and_neither
     async with desk.sessions() as session:
         ended = [(row.state, row.topic, row.crisis) for row in await session.scalars(select(HandoverRecord))]
     assert ended == [("ended", None, None)] * 3
+
+
+async def test_without_a_counsellors_queue_the_conversation_keeps_no_topic(deps: Deps, local_parser: LocalParser,
+                                                                           settings: Settings,
+                                                                           case_language: CaseLanguage) -> None:
+    database, sessions = await open_database("sqlite+aiosqlite://")
+    engine = build_engine(settings, deps, local_parser, sessions, FakeProviders(),
+                          load_reminders_config(settings).policy, case_language)
+    await citizen(engine, "koster det noget?", conv="no-queue")
+    await citizen(engine, "jeg kan ikke mere, det hele er bare for meget", conv="no-queue")
+    assert not {"topic", "crisis"} & set((await engine.state_of("no-queue", NOW)).slots)
+    await database.dispose()

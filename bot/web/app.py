@@ -59,6 +59,7 @@ STATIC = Path(__file__).parent / "static"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 REF = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # a client's own id for a message, echoed as "reply_to"
 MAX_BODY = 64 * 1024
+NO_SESSION = "no such session: create one with POST /chat/sessions"
 # The widget's own words (dialogs/texts.py, domain "messages"): in the page's language, then in the replies'.
 WIDGET_TEXTS = ("web_open", "web_title", "web_close", "web_emergency", "web_disclosure", "web_log", "web_you",
                 "web_bot", "web_input", "web_send", "web_forget", "web_forgotten", "web_reconnecting", "web_failed",
@@ -181,6 +182,16 @@ def _session(request: Request) -> str | None:
     return session if SESSION.match(session) else None
 
 
+def _allowed_session(request: Request, chat: WebChat) -> str | Response:
+    """The request's session, or the error when it names none (404) or its address asks too often (429)."""
+    session = _session(request)
+    if session is None:
+        return _error(404, NO_SESSION)
+    if not chat.allow_address(request):
+        return _error(429, "too many requests: wait a minute")
+    return session
+
+
 async def create_session(request: Request) -> Response:
     chat: WebChat = request.app.state.chat
     if not chat.allow_address(request):
@@ -190,11 +201,9 @@ async def create_session(request: Request) -> Response:
 
 async def post_message(request: Request) -> Response:
     chat: WebChat = request.app.state.chat
-    session = _session(request)
-    if session is None:
-        return _error(404, "no such session: create one with POST /chat/sessions")
-    if not chat.allow_address(request):
-        return _error(429, "too many requests: wait a minute")
+    session = _allowed_session(request, chat)
+    if isinstance(session, Response):
+        return session
     body = await request.body()
     if len(body) > MAX_BODY:
         return _error(413, f"the message is too long: at most {chat.settings.max_text} characters")
@@ -234,7 +243,7 @@ async def events(request: Request) -> Response:
     chat: WebChat = request.app.state.chat
     session = _session(request)
     if session is None:
-        return _error(404, "no such session: create one with POST /chat/sessions")
+        return _error(404, NO_SESSION)
     raw = request.headers.get("last-event-id") or request.query_params.get("last") or "0"
     if not raw.isdigit() or len(raw) > 18:
         return _error(400, "Last-Event-ID must be an event id")
@@ -261,11 +270,9 @@ async def events(request: Request) -> Response:
 
 async def away(request: Request) -> Response:
     chat: WebChat = request.app.state.chat
-    session = _session(request)
-    if session is None:
-        return _error(404, "no such session")
-    if not chat.allow_address(request):
-        return _error(429, "too many requests: wait a minute")
+    session = _allowed_session(request, chat)
+    if isinstance(session, Response):
+        return session
     await chat.away(chat.key(session))
     return Response(status_code=202, headers=SECURITY_HEADERS)
 

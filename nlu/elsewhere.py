@@ -1,7 +1,7 @@
 """Whether a caseworker's question is about another area of the municipality, another law or office life.
 
-The phrases are reviewed content (nlu/elsewhere_data/elsewhere.yml), matched on the folded text as the
-provider lexicon's are. The rule questions and the provider desk both ask here, so that "sygedagpenge under
+The phrases are reviewed content (nlu/elsewhere_data/elsewhere.yml), matched as the provider lexicon's are
+(nlu.phrases). The rule questions and the provider desk both ask here, so that "sygedagpenge under
 døgnbehandling" is neither a rule of § 101 nor a list of residential providers.
 """
 
@@ -15,20 +15,10 @@ import yaml
 
 from nlu.errors import TrainingDataError
 from nlu.normalize import clean, fold
+from nlu.phrases import compile_phrases
 
 ELSEWHERE = Path(__file__).parent / "elsewhere_data" / "elsewhere.yml"
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def compile_phrases(phrases: list[str], where: str) -> re.Pattern[str]:
-    """One regular expression for phrases: folded whole words, a trailing * for any ending."""
-    parts = []
-    for phrase in phrases:
-        if not isinstance(phrase, str) or not phrase.strip():
-            raise TrainingDataError(f"{where}: every phrase must be a non-empty string")
-        body = r"[^\W_]*".join(re.escape(piece) for piece in fold(clean(phrase)).split("*"))
-        parts.append(r"(?<![^\W_])" + body + ("" if phrase.endswith("*") else r"(?![^\W_])"))
-    return re.compile("|".join(parts))
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ import yaml
 
 from nlu.elsewhere import about_elsewhere
 from nlu.errors import TrainingDataError
+from nlu.phrases import compile_phrases
 from nlu.normalize import clean, fold
 
 # libyaml's safe loader when PyYAML has it (several times faster), else the pure-Python one.
@@ -92,20 +93,7 @@ class _Phrases:
 
 
 def _compile(phrases: Sequence[str], where: str) -> re.Pattern[str]:
-    parts = []
-    for phrase in phrases:
-        if not isinstance(phrase, str) or not phrase.strip():
-            raise TrainingDataError(f"{LEXICON.name}: {where}: every phrase must be a non-empty string")
-        if phrase.startswith("re:"):
-            parts.append(phrase.removeprefix("re:"))
-            continue
-        text = fold(clean(phrase))
-        body = r"[^\W_]*".join(re.escape(piece) for piece in text.split("*"))
-        parts.append(r"(?<![^\W_])" + body + ("" if text.endswith("*") else r"(?![^\W_])"))
-    try:
-        return re.compile("|".join(parts))
-    except re.error:
-        raise TrainingDataError(f"{LEXICON.name}: {where}: a 're:' phrase is not a valid regular expression") from None
+    return compile_phrases(phrases, f"{LEXICON.name}: {where}")
 
 
 def _entries(raw: Any, key: str) -> list[_Phrases]:

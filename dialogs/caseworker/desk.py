@@ -258,16 +258,16 @@ class CaseworkerDesk:
         if found is None and unreadable_day(text, today):  # "31/2": never read as today
             return self._done(turn, "caseworker.bad_date", [say("bad_date")])
         cut = [Span(found.start, found.end)] if found else []
-        place = await self._place_question(turn)
-        if place is not None:  # about one named place ("adresse på Bakkehuset"): the provider desk, before the rules
-            return place
+        offered = await self._desk_answer(turn)  # asked once: a named place first, other provider questions last
+        if offered is not None and offered.kind == "provider":
+            return self._provider_answer(turn, offered)  # one named place ("adresse på Bakkehuset"), before the rules
         question = self._questions().read(text, cut) if self._questions is not None else None
         if question is not None and question.reference is None and question.topic is not None:
             answered = await self._answer_question(turn, who, question, today)
             if answered is not None:
                 return answered
         if who is None:  # a local tool's operator without a caseworker's id: rules and providers only
-            return await self._provider_question(turn)
+            return None if offered is None else self._provider_answer(turn, offered)
         sentence = self._language().read(text, cut)
         day = found.day if found else today
         if sentence.reference is not None and question is not None and self._asks(text, question, sentence):
@@ -275,7 +275,7 @@ class CaseworkerDesk:
             topic = question.topic or DEADLINES
             return await self._answer_question(turn, who, replace(question, topic=topic), today)
         if sentence.reference is None:
-            provider = await self._provider_question(turn)
+            provider = None if offered is None else self._provider_answer(turn, offered)
             if provider is not None or sentence.kind is None:
                 return provider  # None: neither a rule, a case nor a provider (the engine says so)
             reference = self._recall(who, at)
@@ -486,19 +486,16 @@ class CaseworkerDesk:
             return self._done(turn, route, [say("usage_tilbud")])
         return self._provider_answer(turn, answer)
 
-    async def _provider_question(self, turn: Turn) -> list[Reply] | None:
+    async def _desk_answer(self, turn: Turn) -> DeskAnswer | None:
         """The provider desk's answer to a free-text question, or None when it is not a provider question."""
         if self._providers is None:
             return None
-        answer = await self._providers.answer(turn.text, now=turn.incoming.at)
-        return None if answer is None else self._provider_answer(turn, answer)
+        return await self._providers.answer(turn.text, now=turn.incoming.at)
 
-    async def _place_question(self, turn: Turn) -> list[Reply] | None:
-        """The provider desk's answer when the text asks about one named place (known to the catalogue or not)."""
-        if self._providers is None:
-            return None
-        answer = await self._providers.answer(turn.text, now=turn.incoming.at)
-        return self._provider_answer(turn, answer) if answer is not None and answer.kind == "provider" else None
+    async def _provider_question(self, turn: Turn) -> list[Reply] | None:
+        """The provider desk's answer as replies, or None when the text is not a provider question."""
+        answer = await self._desk_answer(turn)
+        return None if answer is None else self._provider_answer(turn, answer)
 
     @staticmethod
     def _provider_answer(turn: Turn, answer: DeskAnswer) -> list[Reply]:

@@ -57,6 +57,9 @@ async def start(turn: Turn) -> list[Reply]:
 async def ask_age(turn: Turn) -> list[Reply]:
     """Store the age band from the answer, then route or ask about førtidspension."""
     if not update_slots(turn) and not _dont_know(turn):
+        named = named_office(turn)
+        if named is not None:  # instead of the age, one office by name: "what's the number for UngeCenter?"
+            return _route(turn, named)
         return [Reply("utter_ask_age_again", buttons=AGE_BUTTONS)]
     turn.answered_prompt = True
     if _dont_know(turn) and AGE_BAND not in turn.state.slots:

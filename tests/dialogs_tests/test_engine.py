@@ -143,6 +143,12 @@ async def test_whom_to_call_in_every_reply_follows_the_age_given_or_the_office_n
     assert "9945 4421" in person.text and "9945 4705" not in person.text
 
 
+async def test_asked_for_the_age_a_person_who_names_an_office_is_given_it(chat: Chat) -> None:
+    await chat.say("jeg har brug for hjælp")
+    response = await chat.say("what is the number for UngeCenter?")
+    assert "9945 4705" in response.text and "9945 4421" not in response.text
+
+
 async def test_an_age_decides_over_an_age_bound_that_describes_an_office(chat: Chat) -> None:
     response = await chat.say("UngeCenter er kun for under 30, ikke? Jeg er 35, hvem ringer jeg til")
     assert "9945 4421" in response.text and "9945 4705" not in response.text

@@ -31,7 +31,7 @@ from dialogs.caseworker.directory import RegistryDirectory
 from dialogs.citizen.flows import Remembered
 from dialogs.providers.desk import FritValgCitation, ProviderDesk
 from nlu.case_language import CaseLanguage, load_case_language
-from nlu.rule_language import RuleLanguage, load_rule_language
+from nlu.rule_language import RULE_PREFIX, STANDARD_PREFIX, RuleLanguage, load_rule_language
 from reminders import CaseworkerRecord, load_labels, load_rules
 from reminders.planner import ReminderPolicy
 from knowledge import Retriever, Standard, load_standard
@@ -170,11 +170,17 @@ def build_engine(settings: Settings, deps: Deps, parser: Parser, sessions: async
     def language() -> CaseLanguage:
         return case_language or load_case_language(settings.nlu_cache_dir)
 
+    rules = tuple(load_rules())
+    # a section's rules: those whose source is the section ("Opfølgning" → the two follow-ups)
+    section_rules = {STANDARD_PREFIX + entry.id: tuple(RULE_PREFIX + rule.id for rule in rules
+                                                       if rule.source == entry.source)
+                     for entry in deps.standard}
+
     @lru_cache(maxsize=1)
     def questions() -> RuleLanguage:
-        return load_rule_language(settings.nlu_cache_dir, settings.nlu_data_dir)
+        return load_rule_language(settings.nlu_cache_dir, settings.nlu_data_dir, section_rules=section_rules)
 
-    case_deps = CaseDeps.of(tuple(load_rules()), load_labels(), policy)
+    case_deps = CaseDeps.of(rules, load_labels(), policy)
     desk = CaseworkerDesk(directory, language, case_deps, policy, providers, tz=ZoneInfo(settings.timezone),
                           questions=questions)
     return DialogEngine(deps, parser, sessions, directory, desk,

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
-from nlu.elsewhere import about_elsewhere
+from nlu.cues import about_elsewhere
 from nlu.errors import TrainingDataError
 from nlu.phrases import compile_phrases
 from nlu.normalize import clean, fold
@@ -287,13 +287,21 @@ class ProviderLanguage:
         return ProviderRequest(kind, tuple(dict.fromkeys(offers)), tuple(groups), age_min, age_max, region, sort,
                                names[:3] if kind is not Kind.SEARCH else ())
 
+    def _details_first(self, text: str) -> bool:
+        details = self.lexicon.cues.get("details")
+        return details is not None and details.match(fold(clean(text))) is not None
+
     def _unknown_place(self, text: str) -> bool:
         """Whether the text names a place by a capitalised word that is no ordinary word of a question: not the
         first word of a sentence, not an abbreviation, not a region or a town, not in the lexicon's not_names."""
         for match in _CAPITALISED.finditer(text):
             before = text[:match.start()].rstrip()
             if not before or before[-1] in ".!?:;–-\n\"'(":
-                continue  # a sentence's first word is capitalised whatever it is
+                # a sentence's first word is capitalised whatever it is, unless a dash, a colon or a place's
+                # detail follows it as a heading: "Tranehuset – takst?", "Solvang tlf"
+                after = text[match.end():].lstrip()
+                if not (after[:1] in ("–", "-", ":") or self._details_first(after)):
+                    continue
             word = fold(clean(match.group(0)))
             if word in self.lexicon.not_names or word in self.lexicon.words or word in _STOPWORDS:
                 continue

@@ -118,7 +118,7 @@ def _check_caseworker_features(settings: Settings) -> list[str]:
     from bot.provider_settings import load_provider_settings
     from bot.reminders_config import load_reminders_config
     from nlu.case_language import CASE_DATA_DIR
-    from nlu.elsewhere import about_elsewhere
+    from nlu.cues import CUE_FILES, cue_pattern
     from nlu.provider_language import Lexicon
 
     problems: list[str] = []
@@ -143,8 +143,9 @@ def _check_caseworker_features(settings: Settings) -> list[str]:
         Lexicon()
     except NluError as exc:
         problems.append(f"nlu/provider_data: {exc}")
-    try:
-        about_elsewhere("")  # reads and compiles the list of other areas
-    except NluError as exc:
-        problems.append(f"nlu/elsewhere_data: {exc}")
+    for cues in CUE_FILES:
+        try:
+            cue_pattern(cues)  # reads and compiles the reviewed phrases
+        except NluError as exc:
+            problems.append(f"nlu/cue_data: {exc}")
     return problems

@@ -276,8 +276,10 @@ class CaseworkerDesk:
             return await self._answer_question(turn, who, replace(question, topic=topic), today)
         if sentence.reference is None:
             provider = None if offered is None else self._provider_answer(turn, offered)
-            if provider is not None or sentence.kind is None:
-                return provider  # None: neither a rule, a case nor a provider (the engine says so)
+            if provider is not None or sentence.kind is None or (question is not None and question.elsewhere):
+                # None: neither a rule, a case nor a provider (the engine says so); "en borger klager over
+                # jobcenteret" reports no event of a case of ours
+                return provider
             reference = self._recall(who, at)
             if reference is None:
                 return self._done(turn, "caseworker.which_case", [say("which_case")])

@@ -22,15 +22,12 @@ from dialogs import Incoming, Role, Sender
 from reminders import load_rules
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"
-# Floors per set: the figure measured when the set became a regression set, less a little room.
-# caseworker_questions.yml: the project's own held-out set (92.3% now); caseworker_blind_2026_12.yml: the first
-# blind set (74.3% untouched, 92.0% now); caseworker_blind_2026_12b.yml: the second (83.7% untouched, 88.7% now);
-# caseworker_blind_2026_12c.yml: the third (88.2% untouched, 92.3% now); caseworker_blind_2026_12d.yml: the fourth
-# (84.3% untouched, 92.3% now); caseworker_blind_2026_12e.yml: the fifth (84.5% untouched, 88.8% now;
-# docs/caseworkers.md §6a).
+# Floors per set: a little under the set's figure now. caseworker_questions.yml is the project's own held-out
+# set; each caseworker_blind_* set was written by a helper who saw no training data, measured once untouched and
+# then kept as a regression set (untouched and current figures: docs/caseworkers.md §6a).
 FLOORS = {"caseworker_questions.yml": 0.91, "caseworker_blind_2026_12.yml": 0.90, "caseworker_blind_2026_12b.yml": 0.87,
           "caseworker_blind_2026_12c.yml": 0.90, "caseworker_blind_2026_12d.yml": 0.90,
-          "caseworker_blind_2026_12e.yml": 0.87}
+          "caseworker_blind_2026_12e.yml": 0.89, "caseworker_blind_2026_12f.yml": 0.93}
 RULE_IDS = {rule.id for rule in load_rules()}
 
 
@@ -63,3 +60,12 @@ async def test_a_rule_question_names_its_deadline_basis_and_section(app: App) ->
     assert response.route == "caseworker.rule" and response.intent == "rule/opfoelgning_1_maaned"
     assert "1 måned efter" in response.text and "Bekendtgørelse nr. 1477" in response.text
     assert "»Opfølgning«" in response.text and "bortvist eller udeblevet" in response.text
+
+
+async def test_a_question_of_when_takes_the_rule_close_behind_the_section(app: App) -> None:
+    sender = Sender("ask", claimed=Role.CASEWORKER)
+    for text, intent in (("planen fra døgnstedet, hvornår skal den være her", "rule/behandlingsplan_ved_start"),
+                         ("hvad skal en behandlingsplan indeholde?", "standard/treatment_plan")):
+        response = await app.engine.handle(Incoming(conv=f"timing-{intent}", text=text, at=datetime.now(timezone.utc),
+                                                    sender=sender))
+        assert response.intent == intent, text

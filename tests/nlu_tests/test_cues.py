@@ -1,11 +1,12 @@
-"""Questions about other areas, other laws and office life are none of the caseworker side's: the reviewed
-phrases in nlu/elsewhere_data/elsewhere.yml, specific enough not to take a § 101 question that mentions them."""
+"""The reviewed cues of nlu/cue_data: questions about other areas, other laws and office life are none of the
+caseworker side's (specific enough not to take a § 101 question that mentions them); questions of when and how
+long ask for a deadline rule."""
 
 from __future__ import annotations
 
 import pytest
 
-from nlu.elsewhere import about_elsewhere
+from nlu.cues import about_elsewhere, asks_when
 
 
 @pytest.mark.parametrize("text", [
@@ -25,3 +26,20 @@ def test_another_area_or_office_life(text: str) -> None:
 ])
 def test_a_section_101_question_that_mentions_them_is_not_taken(text: str) -> None:
     assert not about_elsewhere(text)
+
+
+@pytest.mark.parametrize("text", [
+    "hvad er fristen for revision af planen", "hvornår skal planen foreligge", "opfølgning – hvor mange mdr efter?",
+    "how soon must the provider send the plan?", "inden for hvor mange dage", "When must we follow up?",
+    "gravid kontrakt max hvor længe",
+])
+def test_a_question_of_when_or_how_long(text: str) -> None:
+    assert asks_when(text)
+
+
+@pytest.mark.parametrize("text", [
+    "hvad skal en behandlingsplan indeholde", "kan borger være anonym", "what does the plan contain?",
+    "hvem betaler kost og logi",
+])
+def test_a_question_of_what_is_not_one_of_time(text: str) -> None:
+    assert not asks_when(text)

@@ -79,14 +79,17 @@ async def _ask(engine: DialogEngine, text: str) -> Response:
 
 async def score_questions(engine: DialogEngine, directory: Path = EVAL_DIR,
                           name: str = "citizen_questions.yml") -> Score:
-    """Score citizen questions: every `must` fact in the reply, no `must_not` fact."""
+    """Score citizen questions: every `must` fact in the reply, no `must_not` fact; a question marked
+    `out_of_scope: true` (the standard does not answer it) passes only with an honest answer (as
+    score_out_of_scope)."""
     outcomes = []
     for q in load_yaml(name, directory)["questions"]:
         response = await _ask(engine, q["text"])
         reply = normalise(response.text)
         missing = tuple(f for f in q.get("must", []) if normalise(f) not in reply)
         forbidden = tuple(f for f in q.get("must_not", []) if normalise(f) in reply)
-        outcomes.append(Outcome(q["id"], q["text"], not missing and not forbidden, response.intent, response.route,
+        passed = not missing and not forbidden and (not q.get("out_of_scope") or _honest(response))
+        outcomes.append(Outcome(q["id"], q["text"], passed, response.intent, response.route,
                                 missing, forbidden, q.get("topic", ""), response.safety, q.get("lang", "")))
     return Score(name.removesuffix(".yml").replace("_", " "), tuple(outcomes))
 
@@ -134,6 +137,12 @@ def safety_table(score: Score) -> str:
     return "\n".join(lines)
 
 
+def _honest(response: Response) -> bool:
+    """An honest answer to a question the standard does not answer: "I cannot answer that here", a request
+    to rephrase, the contact details, or the safety net's caring check alone."""
+    return response.route.split("+")[-1] in SAFE_ROUTES_OUT_OF_SCOPE or response.route == "safety.concern"
+
+
 async def score_out_of_scope(engine: DialogEngine, directory: Path = EVAL_DIR) -> Score:
     """Score out-of-scope questions: an honest "can't answer here", never an answer from the standard.
 
@@ -142,9 +151,8 @@ async def score_out_of_scope(engine: DialogEngine, directory: Path = EVAL_DIR) -
     outcomes = []
     for index, text in enumerate(load_yaml("out_of_scope.yml", directory)["questions"]):
         response = await _ask(engine, text)
-        answered = response.route.split("+")[-1]
-        ok = answered in SAFE_ROUTES_OUT_OF_SCOPE or response.route == "safety.concern"
-        outcomes.append(Outcome(f"oos-{index}", text, ok, response.intent, response.route, expected="out_of_scope",
+        outcomes.append(Outcome(f"oos-{index}", text, _honest(response), response.intent, response.route,
+                                expected="out_of_scope",
                                 tier=response.safety))
     return Score("out of scope", tuple(outcomes))
 

@@ -43,6 +43,8 @@ CLAUSES = Route("faq.clauses", faq.answer)  # two clear questions in an unclear 
 # Questions about whom to contact are answered for the person's own age when they give it.
 CONTACT_WHEN_AGE_GIVEN = {"faq/contact_how_to_apply", "faq/authority_who_decides", "need_help", "inform"}
 FLOW_ANSWERS = {"inform", "affirm", "deny"}
+# "Can he get help with you?" with an age is where to turn: an unsure one goes to the first contact.
+WHO_CAN_GET_HELP = "faq/eligibility"
 
 
 def pick(turn: Turn) -> Route:
@@ -63,6 +65,12 @@ def pick(turn: Turn) -> Route:
         state.clear_flow()
 
     if has_slots and (parse.intent in CONTACT_WHEN_AGE_GIVEN or not confident):
+        if parse.intent not in CONTACT_WHEN_AGE_GIVEN and parse.intent != WHO_CAN_GET_HELP:
+            # an unsure question with an age ("min datter på 24 har ventet over to uger, er der ikke en
+            # frist?"): its answer when retrieval agrees on it (for that age's office), else the first contact
+            retrieved = _retrieve(turn)
+            if retrieved is not REPHRASE:
+                return retrieved
         return FIRST_CONTACT
     if not confident:
         return _retrieve(turn)

@@ -166,8 +166,8 @@ def make_model(c: float = 20.0, balanced: bool = False) -> Any:
 
 
 def train(texts: Sequence[str], labels: Sequence[str], *, c: float = 20.0, min_df: int = 1,
-          balanced: bool = False) -> IntentClassifier:
-    """Fit TF-IDF and a multinomial logistic regression on labelled sentences."""
+          balanced: bool = False, weights: Sequence[float] | None = None) -> IntentClassifier:
+    """Fit TF-IDF and a multinomial logistic regression on labelled sentences (`weights`: one per sentence)."""
     from scipy.sparse import csr_matrix  # training only
 
     if len(set(labels)) < 2:
@@ -193,7 +193,7 @@ def train(texts: Sequence[str], labels: Sequence[str], *, c: float = 20.0, min_d
     intents = sorted(set(labels))
     y = np.array([intents.index(label) for label in labels])
     model = make_model(c, balanced)
-    model.fit(matrix, y)
+    model.fit(matrix, y, sample_weight=None if weights is None else np.asarray(weights, dtype=float))
     coef, bias = model.coef_, model.intercept_
     if coef.shape[0] == 1:  # two intents: scikit-learn fits one logit; softmax over [0, z] is the same
         coef = np.vstack([np.zeros_like(coef), coef])

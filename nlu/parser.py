@@ -11,7 +11,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Sequence
 
 from nlu.classifier import IntentClassifier, load_cached, save_replacing, train
 from nlu.entities import Entity, EntityExtractor
@@ -82,10 +82,11 @@ def model_path(cache_dir: Path, data: TrainingData) -> Path:
     return cache_dir / f"intent-model-{data.fingerprint()}.npz"
 
 
-def train_and_save(data: TrainingData, cache_dir: Path) -> tuple[IntentClassifier, float]:
-    """Train on all examples, save to the cache, and return the model and seconds taken."""
+def train_and_save(data: TrainingData, cache_dir: Path,
+                   weights: Sequence[float] | None = None) -> tuple[IntentClassifier, float]:
+    """Train on all examples (`weights`: one per example), save to the cache, and return the model and seconds."""
     started = time.perf_counter()
-    classifier = train([e.text for e in data.examples], [e.intent for e in data.examples])
+    classifier = train([e.text for e in data.examples], [e.intent for e in data.examples], weights=weights)
     seconds = time.perf_counter() - started
     save_replacing(classifier, model_path(cache_dir, data))
     log.info("nlu trained intents=%d examples=%d seconds=%.2f", len(classifier.intents), len(data.examples), seconds)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from nlu.safety_net import ALARM_LABELS, CONCERN, NET_C, NONE, NetScore, fit
+from nlu.safety_net import ALARM_LABELS, CONCERN, NET_C, NONE, NetScore, example_weights, fit
 from nlu.training_data import Example
 
 GRID = tuple(round(0.05 + 0.01 * step, 2) for step in range(95))  # 0.05 … 0.99
@@ -70,8 +70,10 @@ def out_of_fold(examples: Sequence[Example], citizen_files: set[str], folds: int
     labels = [e.intent for e in examples]
     scored: list[Scored | None] = [None] * len(texts)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    weights = example_weights(examples, citizen_files)
     for fold, (train_idx, test_idx) in enumerate(splitter.split(texts, labels), 1):
-        net = fit([texts[i] for i in train_idx], [labels[i] for i in train_idx], c=c)
+        net = fit([texts[i] for i in train_idx], [labels[i] for i in train_idx], c=c,
+                  weights=[weights[i] for i in train_idx])
         for i in test_idx:
             scored[i] = Scored(labels[i], examples[i].file in citizen_files, net.score(texts[i]))
         if progress:

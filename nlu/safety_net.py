@@ -32,6 +32,12 @@ NONE = "none"
 LABELS = (*ALARM_LABELS, CONCERN, NONE)
 # Regularisation of the net's logistic regression, chosen on the validation split (bench/safety.py).
 NET_C = 20.0
+# The citizen sentences added as `none` weigh together as much as this many examples, however many there are.
+# The net keeps its classes at their real sizes, so its crisis probabilities follow the share of `none`: without
+# this, every new way of asking a citizen question (nlu/data) would lower every crisis probability, and messages
+# near the thresholds, chosen on the validation split, would no longer be raised. About their number when the
+# thresholds were last chosen (December 2026).
+CITIZEN_WEIGHT = 3300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +93,22 @@ def training_examples(safety_dir: Path = SAFETY_DATA_DIR, citizen_dir: Path | No
     return examples
 
 
-def fit(texts: Sequence[str], labels: Sequence[str], c: float = NET_C) -> SafetyNet:
-    """Train the net on labelled messages.
+def fit(texts: Sequence[str], labels: Sequence[str], c: float = NET_C,
+        weights: Sequence[float] | None = None) -> SafetyNet:
+    """Train the net on labelled messages (`weights`: one per message, see `example_weights`).
 
     The classes keep their sizes (most messages are no crisis), so a message of words the net never
     saw leans to `none`. Weighting the classes equally measured about the same on the validation
     split (bench/safety.py, docs/safety.md) but raised unfamiliar everyday text to a concern.
     """
-    return SafetyNet(train(texts, labels, c=c))
+    return SafetyNet(train(texts, labels, c=c, weights=weights))
+
+
+def example_weights(examples: Sequence[Example], citizen_files: set[str]) -> list[float]:
+    """1 for a safety example; for a citizen sentence its share of CITIZEN_WEIGHT."""
+    citizen = sum(e.file in citizen_files for e in examples)
+    share = CITIZEN_WEIGHT / citizen if citizen else 1.0
+    return [share if e.file in citizen_files else 1.0 for e in examples]
 
 
 def fingerprint(safety_dir: Path, citizen_dir: Path) -> str:
@@ -102,7 +116,7 @@ def fingerprint(safety_dir: Path, citizen_dir: Path) -> str:
     digest = hashlib.sha256()
     for directory in (safety_dir, citizen_dir):
         digest.update(load_training_data(directory).fingerprint().encode())
-    digest.update(f"c={NET_C}".encode())
+    digest.update(f"c={NET_C} citizen_weight={CITIZEN_WEIGHT}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -114,7 +128,9 @@ def load_safety_net(cache_dir: Path, citizen_dir: Path, safety_dir: Path = SAFET
         return SafetyNet(cached)
     started = time.perf_counter()
     examples = training_examples(safety_dir, citizen_dir)
-    net = fit([e.text for e in examples], [e.intent for e in examples])
+    citizen_files = {path.name for path in load_training_data(citizen_dir).files}
+    net = fit([e.text for e in examples], [e.intent for e in examples],
+              weights=example_weights(examples, citizen_files))
     save_replacing(net.classifier, path)
     log.info("safety net trained examples=%d seconds=%.2f", len(examples), time.perf_counter() - started)
     return net

@@ -55,17 +55,19 @@ async def compared_entries(turn: Turn, parser: Parser) -> tuple[str, str] | None
 
 async def second_entry(turn: Turn, parser: Parser, answered: set[str]) -> str | None:
     """The entry a second question in the message asks about (none of `answered`), when the classifier is
-    sure of it."""
+    sure of it; of several such clauses the one it is surest of ("jeg er 40 og vil gerne afgiftes … og koster
+    det noget?": the price, not the wish)."""
     parts = clauses(turn.text)
     if len(parts) < 2:
         return None
+    best: tuple[float, str] | None = None
     for part in parts:
         parse = await parser.parse(part)
         entry = parse.intent.removeprefix("faq/")
         if (parse.intent.startswith("faq/") and entry not in answered and entry in turn.deps.standard
-                and parse.confidence >= turn.deps.threshold):
-            return entry
-    return None
+                and parse.confidence >= turn.deps.threshold and (best is None or parse.confidence > best[0])):
+            best = (parse.confidence, entry)
+    return None if best is None else best[1]
 
 
 async def clause_entries(turn: Turn, parser: Parser) -> list[str]:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from datetime import datetime, timezone
+
 from conftest import Chat
-from dialogs.citizen.compound import clauses
+from dialogs import Incoming
+from dialogs.citizen.compound import clause_entries, clauses
+from dialogs.context import Deps, Turn
+from dialogs.turn import State
+from nlu import Parse
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -46,10 +52,27 @@ async def test_a_comparison_gets_the_answers_of_both_sides(chat: Chat) -> None:
     assert "4 dage om ugen" in response.text and "døgn" in response.text.split("4 dage om ugen")[1]
 
 
-async def test_two_clear_questions_in_an_unclear_message_get_both_answers(chat: Chat) -> None:
+async def test_two_clear_questions_in_one_message_get_both_answers(chat: Chat) -> None:
     response = await chat.say("how long do i have to wait for outpatient treatment and do i need to pay?")
-    assert response.route == "faq.clauses" and len(response.keys) == 2
+    assert response.route in ("faq.answer", "faq.clauses") and len(response.keys) == 2
     assert "14 days" in response.text and "free" in response.text
+
+
+class ClauseParser:
+    """A parser sure of each clause and unsure of the whole message."""
+
+    SURE = {"how long is the wait": "faq/treatment_guarantee_14_days", "do i need to pay": "faq/treatment_cost"}
+
+    async def parse(self, text: str) -> Parse:
+        intent = self.SURE.get(text.strip().lower())
+        return Parse(text, intent or "faq/eligibility", 0.9 if intent else 0.1)
+
+
+async def test_the_clauses_of_an_unclear_message_each_sure_of_an_entry(deps: Deps) -> None:
+    text = "how long is the wait and do i need to pay?"
+    turn = Turn(Incoming(conv="c", text=text, at=datetime.now(timezone.utc)), text, Parse(text, "faq/eligibility", 0.1),
+                State(), "en", deps)
+    assert await clause_entries(turn, ClauseParser()) == ["treatment_guarantee_14_days", "treatment_cost"]
 
 
 async def test_one_question_gets_one_answer(chat: Chat) -> None:

@@ -12,7 +12,9 @@ from bot.config import Settings
 from dialogs.safety import load_thresholds
 from nlu import TrainingDataError, load_training_data
 from nlu.safety_calibration import out_of_fold, outcome
-from nlu.safety_net import ALARM_LABELS, CONCERN, LABELS, NONE, SAFETY_DATA_DIR, load_safety_net, training_examples
+from nlu.safety_net import (ALARM_LABELS, CITIZEN_WEIGHT, CONCERN, LABELS, NONE, SAFETY_DATA_DIR, example_weights,
+                            load_safety_net, training_examples)
+from nlu.training_data import Example
 
 
 def test_the_training_data_is_large_varied_and_labelled() -> None:
@@ -84,3 +86,12 @@ def test_the_configured_thresholds_meet_the_goals_on_a_validation_split(settings
     # a thousand may reach an alarm here; tests/test_evaluation.py holds the shipped net to none.
     citizens = sum(1 for s in scored if s.label == "none" and s.citizen)
     assert measured.citizen_alarm <= 0.005 * citizens
+
+
+def test_the_citizen_sentences_weigh_the_same_however_many_there_are() -> None:
+    safety = [Example(text=f"krise {n}", intent="suicide", file="suicide.yml") for n in range(3)]
+    for count in (1000, 4000):
+        citizen = [Example(text=f"spørgsmål {n}", intent="none", file="faq.yml") for n in range(count)]
+        weights = example_weights(safety + citizen, {"faq.yml"})
+        assert weights[:3] == [1.0, 1.0, 1.0]
+        assert abs(sum(weights[3:]) - CITIZEN_WEIGHT) < 1e-6

@@ -34,6 +34,7 @@ from dialogs.turn import Button, Reply, Role
 from handover import NotCounsellor, set_duty
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, CaseSentence, Span
 from nlu import detect_language
+from nlu.cues import asks_for_overview, asks_when
 from nlu.rule_language import DEADLINES, STANDARD_PREFIX, RuleLanguage, RuleQuestion
 from privacy import find_cpr
 from reminders import COPENHAGEN, CaseworkerRecord, EventKind, RefusedReference, check_reference, local_date
@@ -323,7 +324,8 @@ class CaseworkerDesk:
         offered the likeliest kinds)."""
         no_event = sentence.kind is None and not sentence.ranking[0][0].startswith(EVENT_PREFIX) \
             and sentence.confidence >= UNSURE_NONE
-        asks = QUESTION.search(text) is not None
+        # a deadline's or the whole case's words ask too: "sag 3318 afgørelse om døgn frist", "status S-21"
+        asks = QUESTION.search(text) is not None or asks_when(text) or asks_for_overview(text)
         if question.topic is not None:
             return asks or no_event
         return asks and sentence.kind is None

@@ -268,6 +268,8 @@ class CaseworkerDesk:
             if answered is not None:
                 return answered
         if who is None:  # a local tool's operator without a caseworker's id: rules and providers only
+            if question is not None and question.reference is not None and question.topic is not None:
+                return await self._answer_question(turn, who, question, today)  # cases need a caseworker: says so
             return None if offered is None else self._provider_answer(turn, offered)
         sentence = self._language().read(text, cut)
         day = found.day if found else today

@@ -70,3 +70,11 @@ async def test_a_question_of_when_takes_the_rule_close_behind_the_section(app: A
         response = await app.engine.handle(Incoming(conv=f"timing-{intent}", text=text, at=datetime.now(timezone.utc),
                                                     sender=sender))
         assert response.intent == intent, text
+
+
+async def test_a_case_question_without_a_registered_caseworker_says_what_is_needed(app: App) -> None:
+    sender = Sender("ask", claimed=Role.CASEWORKER)  # the terminal's operator, no caseworker id
+    for text in ("status på S-88", "hvornår udløber bg i S-14?"):
+        response = await app.engine.handle(Incoming(conv=f"unregistered-{text}", text=text,
+                                                    at=datetime.now(timezone.utc), sender=sender))
+        assert response.route == "caseworker.unregistered" and "--as ID" in response.text, text

@@ -16,6 +16,9 @@ behandling hjælp hjaelp stoffer kommune kommunen borger søn datter mor far kæ
 koster gratis tak hej godmorgen goddag farvel også meget lidt noget nogen alle bare lige nu
 pris klage klagefrist frist ventetid garanti behandlingsgaranti døgn døgnbehandling dagbehandling ambulant
 udskrivning møde møder læge medicin afgørelse valg gravid børn oplysninger opfølgning sagsbehandlingstid
+brugerinddragelse inddragelse behandlingsplan behandlingsplanen afgiftning egenbetaling kost logi loven krav
+leverandør leverandører graviditet henvisning samtale samtaler gruppe individuel anonym ansøgning søge søger
+samtykke psykiatrien udredning visitation misbrug forbrug hvilken hvilke betale telefon nummer adresse
 """.split())
 _ENGLISH = frozenset("""
 i you he she we they it is are was were have has what where who how when why if not no yes
@@ -25,6 +28,10 @@ cost costs free thanks thank hello hi bye also much little something someone all
 do does did don't doesn't i'm im need want please would could should there this that
 price anonymous complaint complain deadline follow up processing waiting guarantee residential outpatient
 discharge meeting meetings doctor medication methadone appeal decision choice pregnant children rights
+involvement user users rehab detox lodging board payment travel legal requirements provider providers
+municipality pregnancy kids child appointment appointments session sessions individual referral apply
+application complaints consent psychiatry records privacy assessment approval approved which pay phone
+number address opening hours
 """.split())
 
 

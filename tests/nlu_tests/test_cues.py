@@ -43,3 +43,18 @@ def test_a_question_of_when_or_how_long(text: str) -> None:
 ])
 def test_a_question_of_what_is_not_one_of_time(text: str) -> None:
     assert not asks_when(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Hvad står der i Aalborg Kommunes kvalitetsstandard om døgn?", "gdpr og journaler fra psykiatrien",
+    "hvor længe gemmes case files", "hjælp til at betale en bøde",
+])
+def test_other_laws_other_municipalities_and_office_life(text: str) -> None:
+    assert about_elsewhere(text)
+
+
+@pytest.mark.parametrize("text", [
+    "hvad står der i Brønderslev Kommunes kvalitetsstandard om klager", "borger har gæld og bøder, egenbetaling?",
+])
+def test_our_own_standard_and_own_payment_are_not_elsewhere(text: str) -> None:
+    assert not about_elsewhere(text)

@@ -113,6 +113,7 @@ def test_not_cpr(text: str) -> None:
     ("kan jeg få hjælp", "da"), ("må", "da"),
     # fragments: the domain's words tell the language when no stop word does
     ("price?", "en"), ("waiting time residential", "en"), ("pris?", "da"), ("klage frist", "da"),
+    ("user involvement?", "en"), ("opening hours", "en"), ("behandlingsplan?", "da"), ("adresse?", "da"),
 ])
 def test_language(text: str, lang: str | None) -> None:
     assert detect_language(text) == lang

@@ -3,8 +3,9 @@
 A linear model over the same features as the intent classifier (folded stems, stem bigrams and
 character n-grams), trained on `nlu/safety_data/*.yml` (Rasa NLU format, labels `suicide`,
 `emergency`, `violence`, `concern` and the look-alikes `none`) with every citizen training sentence
-of `nlu/data` added as `none` (together weighing as a fixed number of examples, CITIZEN_WEIGHT). It only scores; what a score means for the reply (alarm, concern
-or nothing) is decided by the safety screen in dialogs/, with thresholds kept beside the patterns.
+of `nlu/data` added as `none` (together weighing as a fixed number of examples, CITIZEN_WEIGHT). It only
+scores; what a score means for the reply (alarm, concern or nothing) is decided by the safety screen in
+dialogs/, with thresholds kept beside the patterns.
 
 The model is cached in the NLU cache directory under a hash of both data directories, so a changed
 example retrains it on the next start, like the intent model.

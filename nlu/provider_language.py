@@ -71,6 +71,7 @@ class ProviderRequest:
         region: one of the five region names (record.Region values).
         sort: "price", "waiting", "distance" or None.
         names: catalogue names mentioned, best first.
+        details: the question asks a place's details (phone, address, waiting time, price …).
         phrases: the lexicon kinds that fired (for tests and evaluation; never logged with values).
     """
 
@@ -82,6 +83,7 @@ class ProviderRequest:
     region: str | None = None
     sort: str | None = None
     names: tuple[str, ...] = ()
+    details: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +287,8 @@ class ProviderLanguage:
         else:
             return ProviderRequest(Kind.NONE)
         return ProviderRequest(kind, tuple(dict.fromkeys(offers)), tuple(groups), age_min, age_max, region, sort,
-                               names[:3] if kind is not Kind.SEARCH else ())
+                               names[:3] if kind is not Kind.SEARCH else (),
+                               details=_found(lx.cues.get("details"), folded))
 
     def _details_first(self, text: str) -> bool:
         details = self.lexicon.cues.get("details")

@@ -61,6 +61,8 @@ MAX_KIND_CHOICES = 3
 UNSURE_NONE = 0.5
 # In a team chat a rule question not addressed to the bot is answered only above this confidence.
 TEAM_SURE = 0.5
+# A question naming only the municipality's own Rusmiddelcenter is the standard's above this confidence.
+OWN_PLACE_SURE = 0.5
 # A sentence naming a case is read as a question (not a report of an event) when it asks: a question mark
 # ending a clause ("har vi overholdt bg? henvendelse 2/1"), a question word anywhere, a yes/no question's verb
 # (or a request: "giv mig", "show me") first in the sentence or in a clause after a comma ("klagefristen i
@@ -260,9 +262,9 @@ class CaseworkerDesk:
             return self._done(turn, "caseworker.bad_date", [say("bad_date")])
         cut = [Span(found.start, found.end)] if found else []
         offered = await self._desk_answer(turn)  # asked once: a named place first, other provider questions last
-        if offered is not None and offered.kind == "provider":
-            return self._provider_answer(turn, offered)  # one named place ("adresse på Bakkehuset"), before the rules
         question = self._questions().read(text, cut) if self._questions is not None else None
+        if offered is not None and offered.kind == "provider" and not self._standard_of_own_place(offered, question):
+            return self._provider_answer(turn, offered)  # one named place ("adresse på Bakkehuset"), before the rules
         if question is not None and question.reference is None and question.topic is not None:
             answered = await self._answer_question(turn, who, question, today)
             if answered is not None:
@@ -317,6 +319,14 @@ class CaseworkerDesk:
                               [say("which_kind", buttons=options, case=reference, date=day)])
         result = await self._case_command(turn, who, "frister", [reference], today)
         return self._done(turn, "caseworker.frister", [result.reply])
+
+    @staticmethod
+    def _standard_of_own_place(offered: DeskAnswer, question: RuleQuestion | None) -> bool:
+        """A question naming only the municipality's own Rusmiddelcenter that the rule reader is sure asks about
+        a rule or the standard ("skal borgeren selv betale transport til Rusmiddelcenteret?"): the standard
+        answers it, not the place's card."""
+        return (offered.primary and question is not None and question.reference is None
+                and question.topic is not None and question.confidence >= OWN_PLACE_SURE)
 
     @staticmethod
     def _asks(text: str, question: RuleQuestion, sentence: CaseSentence) -> bool:

@@ -75,10 +75,13 @@ class DeskAnswer:
     Attributes:
         reply: the message (domain "providers"; its `about` names the providers).
         kind: "search", "more", "provider", "frit_valg" or "help".
+        primary: the answer is about the municipality's own primary provider only (its Rusmiddelcenter), which
+            the kvalitetsstandard describes too, and asks none of the place's details (phone, price, waiting …).
     """
 
     reply: Reply
     kind: str
+    primary: bool = False
 
     @property
     def provider_ids(self) -> tuple[str, ...]:
@@ -152,7 +155,8 @@ class ProviderDesk:
             return None
         query = self.to_query(request)
         if request.kind is Kind.PROVIDER:
-            return self._cards(query, now)
+            cards = self._cards(query, now)  # the own Rusmiddelcenter's details are its card's, not the standard's
+            return replace(cards, primary=cards.primary and not request.details)
         if request.kind is Kind.FRIT_VALG:
             return self._frit_valg(query, now)
         return self._list(query, 0, now, "search")
@@ -198,7 +202,8 @@ class ProviderDesk:
             return self._done("provider", [R.say("unknown_provider")], (), ())
         age = query.age_min if query.age_min is not None and query.age_min == query.age_max else None
         blocks = [R.card(p, now.date(), self.settings.stale_after_days, age) for p in providers]
-        return self._done("provider", blocks, tuple(p.id for p in providers), ())
+        answer = self._done("provider", blocks, tuple(p.id for p in providers), ())
+        return replace(answer, primary=all(p.is_primary for p in providers))
 
     def _frit_valg(self, query: ProviderQuery, now: datetime) -> DeskAnswer:
         rules = [R.say("frit_valg_rules")]

@@ -78,3 +78,17 @@ async def test_a_case_question_without_a_registered_caseworker_says_what_is_need
         response = await app.engine.handle(Incoming(conv=f"unregistered-{text}", text=text,
                                                     at=datetime.now(timezone.utc), sender=sender))
         assert response.route == "caseworker.unregistered" and "--as ID" in response.text, text
+
+
+async def test_the_own_rusmiddelcenter_named_in_a_question_about_the_standard(app: App) -> None:
+    """The municipality's own Rusmiddelcenter is the standard's too: a question about the standard that names
+    it gets the standard, one about its details gets its card, and "Rusmiddelcenteret" is never an unknown place."""
+    sender = Sender("ask", claimed=Role.CASEWORKER)
+    expected = {"skal borgeren selv betale transport til Rusmiddelcenteret?": "caseworker.standard",
+                "skal borgeren selv betale transport til Brønderslev Rusmiddelcenter?": "caseworker.standard",
+                "hvad er telefonnummeret til Brønderslev Rusmiddelcenter?": "provider_desk.provider"}
+    for text, route in expected.items():
+        response = await app.engine.handle(Incoming(conv=f"own-{text}", text=text, at=datetime.now(timezone.utc),
+                                                    sender=sender))
+        assert response.route == route, text
+        assert "ingen udbyder med det navn" not in response.text

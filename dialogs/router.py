@@ -43,8 +43,9 @@ CLAUSES = Route("faq.clauses", faq.answer)  # two clear questions in an unclear 
 # Questions about whom to contact are answered for the person's own age when they give it.
 CONTACT_WHEN_AGE_GIVEN = {"faq/contact_how_to_apply", "faq/authority_who_decides", "need_help", "inform"}
 FLOW_ANSWERS = {"inform", "affirm", "deny"}
-# "Can he get help with you?" with an age is where to turn: an unsure one goes to the first contact.
-WHO_CAN_GET_HELP = "faq/eligibility"
+# Asked with an age, these are where to turn ("can he get help with you?" too): an unsure one goes to the first
+# contact; any other unsure question with an age is answered when retrieval agrees on its entry.
+WHERE_TO_TURN = CONTACT_WHEN_AGE_GIVEN | {"faq/eligibility"}
 
 
 def pick(turn: Turn) -> Route:
@@ -65,7 +66,7 @@ def pick(turn: Turn) -> Route:
         state.clear_flow()
 
     if has_slots and (parse.intent in CONTACT_WHEN_AGE_GIVEN or not confident):
-        if parse.intent not in CONTACT_WHEN_AGE_GIVEN and parse.intent != WHO_CAN_GET_HELP:
+        if parse.intent not in WHERE_TO_TURN:
             # an unsure question with an age ("min datter på 24 har ventet over to uger, er der ikke en
             # frist?"): its answer when retrieval agrees on it (for that age's office), else the first contact
             retrieved = _retrieve(turn)

@@ -71,7 +71,7 @@ class ProviderRequest:
         region: one of the five region names (record.Region values).
         sort: "price", "waiting", "distance" or None.
         names: catalogue names mentioned, best first.
-        details: the question asks a place's details (phone, address, waiting time, price …).
+        details: the question asks a place's details (the lexicon's `details` cue: phone, address, waiting time …).
         phrases: the lexicon kinds that fired (for tests and evaluation; never logged with values).
     """
 

@@ -76,7 +76,7 @@ class DeskAnswer:
         reply: the message (domain "providers"; its `about` names the providers).
         kind: "search", "more", "provider", "frit_valg" or "help".
         primary: the answer is about the municipality's own primary provider only (its Rusmiddelcenter), which
-            the kvalitetsstandard describes too, and asks none of the place's details (phone, price, waiting …).
+            the kvalitetsstandard describes too, and asks none of the place's details (phone, address, waiting time …).
     """
 
     reply: Reply
@@ -155,8 +155,7 @@ class ProviderDesk:
             return None
         query = self.to_query(request)
         if request.kind is Kind.PROVIDER:
-            cards = self._cards(query, now)  # the own Rusmiddelcenter's details are its card's, not the standard's
-            return replace(cards, primary=cards.primary and not request.details)
+            return self._cards(query, now, request.details)
         if request.kind is Kind.FRIT_VALG:
             return self._frit_valg(query, now)
         return self._list(query, 0, now, "search")
@@ -196,14 +195,15 @@ class ProviderDesk:
         answer = self._done(kind, blocks, tuple(m.provider.id for m in shown), buttons)
         return replace(answer, reply=replace(answer.reply, params=answer.reply.params | more))
 
-    def _cards(self, query: ProviderQuery, now: datetime) -> DeskAnswer:
+    def _cards(self, query: ProviderQuery, now: datetime, details: bool = False) -> DeskAnswer:
         providers = [p for p in (self._index.get(i) for i in query.provider_ids) if p is not None]
         if not providers:
             return self._done("provider", [R.say("unknown_provider")], (), ())
         age = query.age_min if query.age_min is not None and query.age_min == query.age_max else None
         blocks = [R.card(p, now.date(), self.settings.stale_after_days, age) for p in providers]
         answer = self._done("provider", blocks, tuple(p.id for p in providers), ())
-        return replace(answer, primary=all(p.is_primary for p in providers))
+        # the own Rusmiddelcenter's details are its card's; other questions naming it may be the standard's
+        return replace(answer, primary=all(p.is_primary for p in providers) and not details)
 
     def _frit_valg(self, query: ProviderQuery, now: datetime) -> DeskAnswer:
         rules = [R.say("frit_valg_rules")]

@@ -232,6 +232,12 @@ async def test_a_bare_answer_still_raises_the_nets_alarm(engine_with_net: Dialog
     ("hvad gør man hvis nogen ikke trækker vejret? min ven ligger her", True),
     ("han trækker ikke vejret", True),
     ("jeg skriver en roman om selvmord", False),  # a bare word is the net's to judge
+    ("hvad gør jeg hvis min bror en dag får en overdosis", False),  # a hypothetical
+    ("a general question: when should you call an ambulance for an overdose", False),
+    ("hun kom sent hjem i nat helt væk, nu er hun vågen og spiser morgenmad", False),  # over
+    ("han tog en overdosis for en måned siden og nu trækker han ikke vejret", True),  # and danger now
+    ("nu er han vågen men han er helt blå om læberne og trækker næsten ikke vejret", True),
+    ("general question but my friend is not breathing right now after heroin", True),
 ])
 def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger_is_now(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires

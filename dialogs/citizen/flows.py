@@ -4,6 +4,11 @@ Core statements, not the ORM unit of work: a turn costs one SELECT by primary ke
 something changed, one upsert (INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL). A turn
 that changed nothing writes nothing, unless the stored expiry is more than REFRESH_SLACK older than
 the new one: the idle time is then exact to within REFRESH_SLACK, and never longer than configured.
+
+On SQLite the upsert is handed to the driver as its SQL text, compiled once from the same statement:
+SQLAlchemy's aiosqlite adapter makes three trips to the driver's thread for one statement (cursor,
+execute, close), the driver's own `execute` one. It runs on the turn's connection, inside the turn's
+transaction, with each column's own bind conversion, so what is stored is what the statement would store.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Insert, Select, bindparam, delete, select
+from sqlalchemy import Dialect, Insert, Select, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +44,32 @@ def _upsert(insert: Any) -> Insert:
 
 
 _UPSERTS: dict[str, Insert] = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
+
+
+@dataclass(frozen=True, slots=True)
+class DriverStatement:
+    """A statement as the DB-API driver takes it: its SQL text, its parameters' order and each one's bind
+    conversion (JSON to text, a datetime to SQLite's stored form)."""
+
+    sql: str
+    names: tuple[str, ...]
+    convert: tuple[Callable[[Any], Any] | None, ...]
+
+    @classmethod
+    def compile(cls, statement: Insert, dialect: Dialect) -> DriverStatement:
+        compiled = statement.compile(dialect=dialect)
+        names = tuple(compiled.positiontup or ())
+        columns = statement.table.c
+        return cls(str(compiled), names,
+                   tuple(columns[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names))
+
+    def parameters(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        """The positional parameters for these values."""
+        return tuple(values[name] if convert is None else convert(values[name])
+                     for name, convert in zip(self.names, self.convert))
+
+
+_DRIVER_UPSERT: WeakKeyDictionary[Dialect, DriverStatement] = WeakKeyDictionary()  # one per database engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +161,23 @@ async def save(session: AsyncSession, key: str, state: State, expires_at: dateti
         return False
     values: dict[str, Any] = {"lang": state.lang, "lang_chosen": state.lang_chosen, "flow": state.flow,
                               "step": state.step, "slots": dict(state.slots), "expires_at": expires_at}
-    upsert = _UPSERTS.get(session.get_bind().dialect.name)
-    if upsert is not None:
-        await session.execute(upsert, {"key": key, **values})
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite" and dialect.driver == "aiosqlite":
+        await _save_through_driver(session, dialect, {"key": key, **values})
+    elif dialect.name in _UPSERTS:
+        await session.execute(_UPSERTS[dialect.name], {"key": key, **values})
     else:  # another database: read, then insert or update
         await _save_portable(session, key, values)
     return True
+
+
+async def _save_through_driver(session: AsyncSession, dialect: Dialect, values: dict[str, Any]) -> None:
+    statement = _DRIVER_UPSERT.get(dialect)
+    if statement is None:
+        statement = _DRIVER_UPSERT[dialect] = DriverStatement.compile(_UPSERTS["sqlite"], dialect)
+    connection = await (await session.connection()).get_raw_connection()
+    driver: Any = connection.driver_connection  # aiosqlite's Connection
+    await driver.execute(statement.sql, statement.parameters(values))
 
 
 async def _save_portable(session: AsyncSession, key: str, values: dict[str, Any]) -> None:

@@ -98,3 +98,34 @@ def test_the_least_recently_used_conversation_is_forgotten_first() -> None:
     assert remembered.get("b", AT) is None and remembered.get("a", AT) is not None and len(remembered) == 2
     expired = remembered.get("c", AT + timedelta(hours=1))
     assert expired is not None and expired.state == State()
+
+
+async def test_the_upsert_through_the_driver_stores_what_the_statement_stores() -> None:
+    """SQLite's upsert goes to the driver as text; the row is the Core statement's to the byte, and it
+    belongs to the turn's transaction."""
+    from sqlalchemy import text
+
+    database, sessions = await open_database("sqlite+aiosqlite://")
+    state = State(lang="en", lang_chosen=True, flow="first_contact", step="ask_age", slots={"age_band": "adult"})
+    expires = AT + timedelta(minutes=60)
+    try:
+        async with sessions.begin() as session:
+            assert await flows.save(session, "through-driver", state, expires)
+            await session.execute(flows._UPSERTS["sqlite"], {
+                "key": "through-core", "lang": "en", "lang_chosen": True, "flow": "first_contact",
+                "step": "ask_age", "slots": {"age_band": "adult"}, "expires_at": expires})
+        async with sessions() as session:
+            rows = {row[0]: row[1:] for row in await session.execute(text(
+                "SELECT key, lang, lang_chosen, flow, step, slots, expires_at FROM conversation_state"))}
+            assert rows["through-driver"] == rows["through-core"]
+            assert (await flows.load_stored(session, "through-driver", AT)) == Stored(state, expires)
+            assert (await flows.load_stored(session, "through-driver", expires)).state == State()  # expired
+        with pytest.raises(RuntimeError):
+            async with sessions.begin() as session:
+                await flows.save(session, "rolled-back", state, expires)
+                raise RuntimeError("the turn failed")
+        async with sessions.begin() as session:
+            assert (await flows.load_stored(session, "rolled-back", AT)).expires_at is None
+            assert await flows.purge_expired(session, expires) == 2  # the stored expiry compares as a datetime
+    finally:
+        await database.dispose()

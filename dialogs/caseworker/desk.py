@@ -35,7 +35,7 @@ from handover import NotCounsellor, set_duty
 from nlu.case_language import EVENT_PREFIX, CaseLanguage, CaseSentence, Span
 from nlu import detect_language
 from nlu.cues import asks_for_overview, asks_when
-from nlu.rule_language import DEADLINES, STANDARD_PREFIX, RuleLanguage, RuleQuestion
+from nlu.rule_language import DEADLINES, NONE, STANDARD_PREFIX, RuleLanguage, RuleQuestion
 from privacy import find_cpr
 from reminders import COPENHAGEN, CaseworkerRecord, EventKind, RefusedReference, check_reference, local_date
 from reminders.access import (AlreadyRegistered, InvalidCode, WrongTeam, redeem_invite, register_team_chat,
@@ -63,6 +63,9 @@ UNSURE_NONE = 0.5
 TEAM_SURE = 0.5
 # A question naming only the municipality's own Rusmiddelcenter is the standard's above this confidence.
 OWN_PLACE_SURE = 0.5
+# A provider search (no place named) gives way to "not mine" when the question reader is this sure the question is
+# about something else ("hvem har kagetjansen på fredag?", "kontanthjælp under døgnbehandling").
+NOT_A_PROVIDER_SURE = 0.5
 # A sentence naming a case is read as a question (not a report of an event) when it asks: a question mark
 # ending a clause ("har vi overholdt bg? henvendelse 2/1"), a question word anywhere, a yes/no question's verb
 # (or a request: "giv mig", "show me") first in the sentence or in a clause after a comma ("klagefristen i
@@ -263,6 +266,9 @@ class CaseworkerDesk:
         cut = [Span(found.start, found.end)] if found else []
         offered = await self._desk_answer(turn)  # asked once: a named place first, other provider questions last
         question = self._questions().read(text, cut) if self._questions is not None else None
+        if offered is not None and offered.kind == "search" and question is not None \
+                and question.intent == NONE and question.confidence >= NOT_A_PROVIDER_SURE:
+            offered = None  # a search the reader is sure is about something else: office life, another area
         if offered is not None and offered.kind == "provider" and not self._standard_of_own_place(offered, question):
             return self._provider_answer(turn, offered)  # one named place ("adresse på Bakkehuset"), before the rules
         if question is not None and question.reference is None and question.topic is not None:

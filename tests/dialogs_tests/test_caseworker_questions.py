@@ -92,3 +92,14 @@ async def test_the_own_rusmiddelcenter_named_in_a_question_about_the_standard(ap
                                                     sender=sender))
         assert response.route == route, text
         assert "ingen udbyder med det navn" not in response.text
+
+
+async def test_office_life_is_not_a_provider_search_when_the_reader_is_sure(app: App) -> None:
+    """The provider desk reads "køkkenet" as a kind of place; the question reader is sure it is office life."""
+    sender = Sender("ask", claimed=Role.CASEWORKER)
+    response = await app.engine.handle(Incoming(conv="office", text="hvem har opvasken i køkkenet i denne uge?",
+                                                at=datetime.now(timezone.utc), sender=sender))
+    assert response.route == "caseworker.not_understood"
+    response = await app.engine.handle(Incoming(conv="search", text="døgntilbud til gravide med kokainmisbrug?",
+                                                at=datetime.now(timezone.utc), sender=sender))
+    assert response.route == "provider_desk.search"

@@ -257,6 +257,10 @@ def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger
     ("min kniv er helt sløv, kan jeg få hjælp til at stoppe", False),  # a blunt knife is no sign
     ("what happens when I'm done with the course?", False),  # the end of something, asked about
     ("I'm done. I can't do this anymore", True),
+    ("her er mit farvelbrev, I skal ikke lede efter mig", True),  # a farewell letter
+    ("min datter har sendt en farvelbesked og svarer ikke", True),
+    ("i gruppen skrev vi et farvelbrev til stofferne", False),  # a treatment exercise
+    ("we wrote a goodbye letter to drugs in group today", False),
 ])
 def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires

@@ -1,11 +1,14 @@
 """Runs the held-out evaluation sets through a dialog engine and scores the replies.
 
 A question passes when its reply contains every `must` fact and no `must_not` fact (case- and
-whitespace-insensitive). Used by the test suite and by bench/nlu.py, so both measure the same thing.
+whitespace-insensitive; a number of days, weeks, months or years counts the same in digits and in words, and
+half a year the same as 6 months: "to dage" is "2 dage"). Used by the test suite and by bench/nlu.py, so both
+measure the same thing.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,9 +23,33 @@ EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 SAFE_ROUTES_OUT_OF_SCOPE = {"faq.out_of_scope", "faq.rephrase", "faq.contact_details"}
 
 
+_NUMBER_WORDS = {"en": 1, "et": 1, "én": 1, "one": 1, "a": 1, "to": 2, "two": 2, "tre": 3, "three": 3,
+                 "fire": 4, "four": 4, "fem": 5, "five": 5, "seks": 6, "six": 6, "syv": 7, "seven": 7, "otte": 8,
+                 "eight": 8, "ni": 9, "nine": 9, "ti": 10, "ten": 10, "fjorten": 14, "fourteen": 14,
+                 "seksten": 16, "sixteen": 16}
+_UNITS = r"(?:hverdage|dage|dag|uger|uge|måneder|måned|år|timer|days|day|weeks|week|months|month|years|year|hours)"
+_COUNTED = re.compile(rf"\b({'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}) {_UNITS}\b")
+_HALF_YEAR = [(re.compile(r"\b(?:et )?(?:halvt|halve|½) år\b"), "6 måneder"),
+              (re.compile(r"\b(?:half a year|half-year|half year|½ year)\b"), "6 months")]
+
+
 def normalise(text: str) -> str:
     """Lower-case, unify dashes and collapse white space (non-breaking included)."""
     return " ".join(text.lower().replace("–", "-").replace("—", "-").replace("\u00a0", " ").split())
+
+
+def _counted(text: str) -> str:
+    """A normalised text with its numbers of days, weeks, months or years in digits ("to dage" → "2 dage",
+    "two days" → "2 days") and half a year as 6 months."""
+    for pattern, canonical in _HALF_YEAR:
+        text = pattern.sub(canonical, text)
+    return _COUNTED.sub(lambda m: str(_NUMBER_WORDS[m.group(1)]) + m.group(0)[len(m.group(1)):], text)
+
+
+def states(reply: str, fact: str) -> bool:
+    """Whether a normalised reply states the fact: as written, or with its numbers counted the same way."""
+    fact = normalise(fact)
+    return fact in reply or _counted(fact) in _counted(reply)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +113,8 @@ async def score_questions(engine: DialogEngine, directory: Path = EVAL_DIR,
     for q in load_yaml(name, directory)["questions"]:
         response = await _ask(engine, q["text"])
         reply = normalise(response.text)
-        missing = tuple(f for f in q.get("must", []) if normalise(f) not in reply)
-        forbidden = tuple(f for f in q.get("must_not", []) if normalise(f) in reply)
+        missing = tuple(f for f in q.get("must", []) if not states(reply, f))
+        forbidden = tuple(f for f in q.get("must_not", []) if states(reply, f))
         passed = not missing and not forbidden and (not q.get("out_of_scope") or _honest(response))
         outcomes.append(Outcome(q["id"], q["text"], passed, response.intent, response.route,
                                 missing, forbidden, q.get("topic", ""), response.safety, q.get("lang", "")))

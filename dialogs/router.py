@@ -9,6 +9,7 @@ from dialogs.citizen import chitchat, faq, first_contact, handover
 from dialogs.context import Turn
 from dialogs.citizen.slots import SLOT_ENTITIES
 from dialogs.turn import Reply
+from nlu.cues import outside_the_standard
 
 Handler = Callable[[Turn], Awaitable[list[Reply]]]
 
@@ -46,6 +47,10 @@ FLOW_ANSWERS = {"inform", "affirm", "deny"}
 # Asked with an age, these are where to turn ("can he get help with you?" too): an unsure one goes to the first
 # contact; any other unsure question with an age is answered when retrieval agrees on its entry.
 WHERE_TO_TURN = CONTACT_WHEN_AGE_GIVEN | {"faq/eligibility"}
+# A question that asks what the standard does not answer (nlu/cue_data/outside_standard.yml: "can I bring my dog
+# to residential treatment?") gets the honest answer unless the classifier is at least this sure of an entry.
+OUTSIDE_SURE = 0.9
+OUTSIDE_WORDS = 25  # a longer message mentions many things on the way to its question
 
 
 def pick(turn: Turn) -> Route:
@@ -74,18 +79,22 @@ def pick(turn: Turn) -> Route:
                 return retrieved
         return FIRST_CONTACT
     if not confident:
-        return _retrieve(turn)
+        return OUT_OF_SCOPE if _outside(turn) else _retrieve(turn)
     if parse.intent in first_contact.ENTRY or parse.intent == "inform":
         return FIRST_CONTACT
     if parse.intent in CHITCHAT:
         return CHITCHAT[parse.intent]
     if parse.intent.startswith("faq/") and parse.intent.removeprefix("faq/") in deps.standard:
-        return FAQ
+        return OUT_OF_SCOPE if parse.confidence < OUTSIDE_SURE and _outside(turn) else FAQ
     if parse.intent == "out_of_scope":
         return OUT_OF_SCOPE
     if parse.intent == "contact_details":
         return CONTACT_DETAILS
     return REPHRASE
+
+
+def _outside(turn: Turn) -> bool:
+    return len(turn.text.split()) <= OUTSIDE_WORDS and outside_the_standard(turn.text)
 
 
 def _retrieve(turn: Turn) -> Route:

@@ -1,4 +1,4 @@
-"""Cues in a caseworker's question: reviewed phrase lists that steer how the question is read.
+"""Cues in a question: reviewed phrase lists that steer how the question is read.
 
 - elsewhere (nlu/cue_data/elsewhere.yml): the question is about another area of the municipality, another law
   or office life, so that "sygedagpenge under døgnbehandling" is neither a rule of § 101 nor a list of
@@ -7,6 +7,9 @@
   mange mdr?"), so a deadline rule close behind the standard's section on the same topic is the better answer.
 - case overview (nlu/cue_data/case_overview.yml): the question asks for the state of a case as a whole
   ("status på S-88?"), so with a case reference it is answered with the case's deadlines.
+- outside the standard (nlu/cue_data/outside_standard.yml, with elsewhere.yml's other treatments): a
+  citizen's question names the standard's topics but asks what it does not answer ("can I bring my dog to
+  residential treatment?"), so the citizen router gives the honest answer, not the nearest section's.
 
 The phrases are matched as the provider lexicon's are (nlu.phrases).
 """
@@ -27,21 +30,31 @@ CUE_DATA_DIR = Path(__file__).parent / "cue_data"
 ELSEWHERE = CUE_DATA_DIR / "elsewhere.yml"
 TIMING = CUE_DATA_DIR / "timing.yml"
 CASE_OVERVIEW = CUE_DATA_DIR / "case_overview.yml"
-CUE_FILES = (ELSEWHERE, TIMING, CASE_OVERVIEW)
+OUTSIDE_STANDARD = CUE_DATA_DIR / "outside_standard.yml"
+# elsewhere.yml's groups that are outside the standard for a citizen too (not a caseworker's other areas, where
+# "cash benefits" is often only the citizen's situation; not office life; not general law: "persondata" and
+# "tavshedspligt" are asked about the standard's own sections).
+CITIZEN_ELSEWHERE = ("other_treatments",)
+CUE_FILES = (ELSEWHERE, TIMING, CASE_OVERVIEW, OUTSIDE_STANDARD)
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@lru_cache(maxsize=4)
-def cue_pattern(path: Path) -> re.Pattern[str]:
-    """One pattern for every phrase of a cue file (a mapping of group names to lists of phrases).
+@lru_cache(maxsize=8)
+def cue_pattern(path: Path, groups: tuple[str, ...] | None = None) -> re.Pattern[str]:
+    """One pattern for every phrase of a cue file (a mapping of group names to lists of phrases), or of the
+    named groups only.
 
     Raises:
-        TrainingDataError: the file is not such a mapping, or a phrase is not valid.
+        TrainingDataError: the file is not such a mapping, a named group is missing, or a phrase is not valid.
     """
     raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
         raise TrainingDataError(f"{path.name}: each key must hold a list of phrases")
-    return compile_phrases([phrase for phrases in raw.values() for phrase in phrases], path.name)
+    missing = [group for group in groups or () if group not in raw]
+    if missing:
+        raise TrainingDataError(f"{path.name}: no group {', '.join(missing)}")
+    chosen = [raw[group] for group in groups] if groups is not None else list(raw.values())
+    return compile_phrases([phrase for phrases in chosen for phrase in phrases], path.name)
 
 
 def about_elsewhere(text: str) -> bool:
@@ -57,3 +70,11 @@ def asks_when(text: str) -> bool:
 def asks_for_overview(text: str) -> bool:
     """Whether the text asks for the state of a case as a whole (status, overview, what is next)."""
     return cue_pattern(CASE_OVERVIEW).search(fold(clean(text))) is not None
+
+
+def outside_the_standard(text: str) -> bool:
+    """Whether a citizen's question asks what the standard does not answer (daily life at a place, practical
+    matters, kroner and benefits, records, what drugs do), or about another area or treatment."""
+    folded = fold(clean(text))
+    return (cue_pattern(OUTSIDE_STANDARD).search(folded) is not None
+            or cue_pattern(ELSEWHERE, CITIZEN_ELSEWHERE).search(folded) is not None)

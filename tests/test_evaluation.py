@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluation import EVAL_DIR, Score, safety_table, score_out_of_scope, score_questions, score_safety
+from bot.evaluation import EVAL_DIR, Score, normalise, safety_table, score_out_of_scope, score_questions, score_safety, \
+    states
 from dialogs import DialogEngine
 
 # The share each citizen set must keep (a regression floor a little under its figure now; the goal is 95%).
@@ -102,3 +103,16 @@ async def test_out_of_scope_questions_get_the_honest_answer(engine: DialogEngine
         print(f"out-of-scope questions with the caring check: {sum(o.tier == 'concern' for o in score.outcomes)}")
     assert score.total >= 50
     assert score.failures() == []
+
+
+@pytest.mark.parametrize("reply, fact, stated", [
+    ("orientere kommunen inden 2 dage", "to dage", True),  # 004 writes "to dage", the answer "2 dage"
+    ("inform the municipality within two days", "2 days", True),
+    ("mindst hvert halve år", "½ år", True),
+    ("mindst hvert halve år", "halv", True),  # a stem still matches as written
+    ("at least every six months", "half a year", True),
+    ("inden 2 dage", "14 dage", False),
+    ("send it to the doctor", "2", False),  # "to" is a number only before a unit
+])
+def test_a_fact_counts_the_same_in_digits_and_in_words(reply: str, fact: str, stated: bool) -> None:
+    assert states(normalise(reply), fact) is stated

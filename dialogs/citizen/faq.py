@@ -13,6 +13,7 @@ from knowledge import render
 from knowledge.municipality import ROUTING_RULE
 
 MAX_SUGGESTIONS = 3
+NEAREST = 1  # the out-of-scope answer offers the nearest section
 OFFICE_FOR_AGE = "utter_office_for_age"
 
 
@@ -59,8 +60,9 @@ async def answer(turn: Turn) -> list[Reply]:
 
 async def out_of_scope(turn: Turn) -> list[Reply]:
     """Say honestly that this is outside the standard, and give the municipality's number (the office for
-    the person's age, when the message gave it)."""
-    return [Reply("utter_out_of_scope", {DECIDED: decided_office(turn)})]
+    the person's age, when the message gave it); the nearest section of the standard is a button ("can I bring
+    my dog to residential treatment?" offers the section on døgnbehandling)."""
+    return [Reply("utter_out_of_scope", {DECIDED: decided_office(turn)}, buttons=_suggestions(turn, NEAREST))]
 
 
 async def contact_details(turn: Turn) -> list[Reply]:
@@ -70,11 +72,16 @@ async def contact_details(turn: Turn) -> list[Reply]:
 
 async def rephrase(turn: Turn) -> list[Reply]:
     """Ask to rephrase, with at most three likely topics as buttons; never guess an answer."""
+    return [Reply("utter_rephrase", {DECIDED: decided_office(turn)},
+                  buttons=_suggestions(turn, MAX_SUGGESTIONS) + (TALK,))]
+
+
+def _suggestions(turn: Turn, most: int) -> tuple[Button, ...]:
+    """The classifier's likeliest sections of the standard as buttons, best first."""
     suggestions: list[str] = []
     for name, _ in turn.parse.ranking:
+        if len(suggestions) == most:
+            break
         if name.startswith("faq/") and name.removeprefix("faq/") in turn.deps.standard:
             suggestions.append(name.removeprefix("faq/"))
-        if len(suggestions) == MAX_SUGGESTIONS:
-            break
-    buttons = tuple(Button(turn.deps.standard.entry(s).title[turn.lang], f"/faq/{s}") for s in suggestions)
-    return [Reply("utter_rephrase", {DECIDED: decided_office(turn)}, buttons=buttons + (TALK,))]
+    return tuple(Button(turn.deps.standard.entry(s).title[turn.lang], f"/faq/{s}") for s in suggestions)

@@ -165,6 +165,32 @@ async def test_a_suggestion_button_answers_that_entry(chat: Chat) -> None:
     assert "Kvalitetsstandard" in response.text  # the source is named
 
 
+@pytest.mark.parametrize("text, nearest", [
+    ("kan jeg tage hunden med når jeg skal på døgnbehandling?", "/faq/residential"),
+    ("can I have my mobile phone with me in residential treatment", "/faq/"),
+    ("hvad koster en plads på døgn præcis i kroner", "/faq/"),
+])
+async def test_what_the_standard_does_not_answer_gets_the_honest_answer_and_the_nearest_section(
+        chat: Chat, text: str, nearest: str) -> None:
+    """A question that names a section's topic but asks what it does not say (nlu/cue_data/outside_standard.yml)."""
+    response = await chat.say(text)
+    assert response.route == "faq.out_of_scope" and response.keys == ["utter_out_of_scope"], text
+    buttons = response.messages[0].buttons
+    assert len(buttons) == 1 and buttons[0].payload.startswith(nearest)
+
+
+@pytest.mark.parametrize("text", [
+    "min søster skal på døgn, kan hun komme et sted tæt på, så vi kan besøge hende?",  # a visit is not the question
+    "Jeg har en hund med i min lejlighed og et fuldtidsjob, og nu vil jeg gerne stoppe med kokain. Min kæreste "
+    "siger, at jeg skal tage mig sammen, men jeg kan ikke selv. Skal jeg bo et andet sted, hvis jeg kommer i "
+    "dagbehandling?",  # a long story mentions many things on the way to its question
+])
+async def test_a_word_on_the_way_to_a_question_the_standard_answers_does_not_make_it_outside(
+        chat: Chat, text: str) -> None:
+    response = await chat.say(text)
+    assert response.route != "faq.out_of_scope" and response.intent != "out_of_scope", text
+
+
 async def test_parse_is_rasa_shaped(local_parser: LocalParser) -> None:
     parse = (await local_parser.parse("jeg er 34 og vil i døgnbehandling")).to_rasa()
     assert set(parse) == {"text", "intent", "entities", "intent_ranking"}

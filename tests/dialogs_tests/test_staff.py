@@ -209,7 +209,7 @@ async def test_provider_questions_go_to_the_provider_desk(staff: Staff) -> None:
     button = await staff.presses(ANNE, "/tilbud{\"page\":\"2\"}")
     assert button is not None and button.route == "provider_desk.search"
     # Not a provider question and not about a case: a question about the rules, answered from the rule file.
-    rule = await staff.says(ANNE, "hvad er behandlingsgarantien")
+    rule = await staff.says(ANNE, "hvad er fristen i behandlingsgarantien")
     assert rule.route == "caseworker.rule" and "SEL § 101, stk. 4" in rule.text
 
 

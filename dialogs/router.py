@@ -50,7 +50,8 @@ WHERE_TO_TURN = CONTACT_WHEN_AGE_GIVEN | {"faq/eligibility"}
 # A question that asks what the standard does not answer (nlu/cue_data/outside_standard.yml: "can I bring my dog
 # to residential treatment?") gets the honest answer unless the classifier is at least this sure of an entry.
 OUTSIDE_SURE = 0.9
-OUTSIDE_WORDS = 25  # a longer message mentions many things on the way to its question
+OUTSIDE_WORDS = 25
+CHITCHAT_SURE = 0.3  # a longer message mentions many things on the way to its question
 
 
 def pick(turn: Turn) -> Route:
@@ -83,7 +84,9 @@ def pick(turn: Turn) -> Route:
     if parse.intent in first_contact.ENTRY or parse.intent == "inform":
         return FIRST_CONTACT
     if parse.intent in CHITCHAT:
-        return CHITCHAT[parse.intent]
+        # a small-talk reply to what was a question ("bliver det regnvejr i morgen" read as a greeting) is no
+        # answer at all: chit-chat needs more certainty than an answer from the standard
+        return CHITCHAT[parse.intent] if parse.confidence >= CHITCHAT_SURE else _retrieve(turn)
     if parse.intent.startswith("faq/") and parse.intent.removeprefix("faq/") in deps.standard:
         return OUT_OF_SCOPE if parse.confidence < OUTSIDE_SURE and _outside(turn) else FAQ
     if parse.intent == "out_of_scope":

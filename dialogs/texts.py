@@ -122,8 +122,8 @@ TEXTS: dict[str, str] = {
     "utter_route_others": N_("En pårørende eller din læge kan også tage kontakten for dig."),
     "utter_out_of_scope": N_(
         "Det kan jeg desværre ikke svare på her. Jeg kan kun svare på spørgsmål om social behandling af "
-        "stofmisbrug ud fra {municipality}s kvalitetsstandard. Ring til {general} på telefon {general_phone}, "
-        "så hjælper de dig videre."),
+        "stofmisbrug ud fra {municipality}s kvalitetsstandard. Ring og spørg kommunen, så hjælper de dig "
+        "videre: {routing}"),
     "utter_contact_details": N_(
         "Kvalitetsstandarden oplyser ingen adresser, åbningstider eller e-mailadresser, så dem kan jeg ikke give "
         "dig. Ring og spørg: {routing} {rusmiddelcenter} har telefon {rusmiddelcenter_phone}."),

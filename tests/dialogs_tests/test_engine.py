@@ -179,6 +179,20 @@ async def test_what_the_standard_does_not_answer_gets_the_honest_answer_and_the_
     assert len(buttons) == 1 and buttons[0].payload.startswith(nearest)
 
 
+@pytest.mark.parametrize("text, phone, other", [
+    ("jeg er 45, må jeg tage min hund med på døgnbehandling?", "9945 4421", "9945 4705"),
+    ("I'm 22, can I bring my dog to residential treatment?", "9945 4705", None),
+    ("må jeg tage min hund med på døgnbehandling?", "9945 4421", None),  # no age: whom to call, by age
+])
+async def test_the_honest_answer_names_whom_to_call_for_the_age_given(chat: Chat, text: str, phone: str,
+                                                                      other: str | None) -> None:
+    response = await chat.say(text)
+    assert response.route == "faq.out_of_scope" and phone in response.text, text
+    assert other is None or other not in response.text
+    if "45" not in text and "22" not in text:
+        assert "9945 4705" in response.text  # both offices, each with its age
+
+
 @pytest.mark.parametrize("text", [
     "min søster skal på døgn, kan hun komme et sted tæt på, så vi kan besøge hende?",  # a visit is not the question
     "Jeg har en hund med i min lejlighed og et fuldtidsjob, og nu vil jeg gerne stoppe med kokain. Min kæreste "

@@ -50,8 +50,9 @@ WHERE_TO_TURN = CONTACT_WHEN_AGE_GIVEN | {"faq/eligibility"}
 # A question that asks what the standard does not answer (nlu/cue_data/outside_standard.yml: "can I bring my dog
 # to residential treatment?") gets the honest answer unless the classifier is at least this sure of an entry.
 OUTSIDE_SURE = 0.9
-OUTSIDE_WORDS = 25
-CHITCHAT_SURE = 0.3  # a longer message mentions many things on the way to its question
+OUTSIDE_WORDS = 25  # a longer message mentions many things on the way to its question
+# Small talk needs more certainty than an answer from the standard: a greeting in reply to a question is no answer.
+CHITCHAT_SURE = 0.3
 
 
 def pick(turn: Turn) -> Route:
@@ -97,6 +98,7 @@ def pick(turn: Turn) -> Route:
 
 
 def _outside(turn: Turn) -> bool:
+    """Whether a short message asks what the standard does not answer (nlu/cue_data/outside_standard.yml)."""
     return len(turn.text.split()) <= OUTSIDE_WORDS and outside_the_standard(turn.text)
 
 

@@ -28,7 +28,8 @@ EVAL = Path(__file__).resolve().parent.parent / "eval"
 FLOORS = {"caseworker_questions.yml": 0.90, "caseworker_blind_2026_12.yml": 0.92, "caseworker_blind_2026_12b.yml": 0.89,
           "caseworker_blind_2026_12c.yml": 0.92, "caseworker_blind_2026_12d.yml": 0.92,
           "caseworker_blind_2026_12e.yml": 0.91, "caseworker_blind_2026_12f.yml": 0.94,
-          "caseworker_blind_2026_12g.yml": 0.89, "caseworker_blind_2026_12h.yml": 0.86}
+          "caseworker_blind_2026_12g.yml": 0.89, "caseworker_blind_2026_12h.yml": 0.89,
+          "caseworker_blind_2026_12i.yml": 0.89}
 RULE_IDS = {rule.id for rule in load_rules()}
 
 

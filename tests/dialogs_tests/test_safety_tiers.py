@@ -260,7 +260,11 @@ def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger
     ("her er mit farvelbrev, I skal ikke lede efter mig", True),  # a farewell letter
     ("min datter har sendt en farvelbesked og svarer ikke", True),
     ("i gruppen skrev vi et farvelbrev til stofferne", False),  # a treatment exercise
+    ("i terapien skal jeg skrive et afskedsbrev til kokainen", False),
+    ("jeg har lagt et afskedsbrev til min mor på bordet", True),
     ("we wrote a goodbye letter to drugs in group today", False),
+    ("hashen er begyndt at gå ud over mit arbejde, hvem kan hjælpe", False),  # "gå ud over": to affect
+    ("han har taget piller og er ved at gå ud", True),  # to faint
 ])
 def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires

@@ -1,12 +1,13 @@
 """The reviewed cues of nlu/cue_data: questions about other areas, other laws and office life are none of the
 caseworker side's (specific enough not to take a § 101 question that mentions them); questions of when and how
-long ask for a deadline rule."""
+long ask for a deadline rule; a citizen's question about what the standard does not say (a dog at a residential
+place, kroner, benefits) is outside it, one that only mentions such a thing on the way is not."""
 
 from __future__ import annotations
 
 import pytest
 
-from nlu.cues import about_elsewhere, asks_when
+from nlu.cues import about_elsewhere, asks_when, outside_the_standard
 
 
 @pytest.mark.parametrize("text", [
@@ -58,3 +59,26 @@ def test_other_laws_other_municipalities_and_office_life(text: str) -> None:
 ])
 def test_our_own_standard_and_own_payment_are_not_elsewhere(text: str) -> None:
     assert not about_elsewhere(text)
+
+
+@pytest.mark.parametrize("text", [
+    "kan jeg tage min hund med på døgnbehandling", "can you smoke at the treatment home",
+    "må min kæreste få besøg af mig på døgn", "er der parkering ved rusmiddelcentret",
+    "hvad koster en dag på døgn i kroner", "får jeg sygedagpenge mens jeg er i behandling",
+    "kommer det på min straffeattest", "kan samtalerne foregå over video", "what's the success rate",
+    "tilbyder I behandling for ludomani",
+])
+def test_what_the_standard_does_not_answer_for_a_citizen(text: str) -> None:
+    assert outside_the_standard(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "im 19 and want to stop smoking weed every day, who can help",  # smoking weed: the standard answers it
+    "kan min bror komme på døgn tæt på hjemmet, så vi kan besøge ham",
+    "jeg er på kontanthjælp, kan jeg få behandling",  # the citizen's situation, not the benefit
+    "jeg troede man skulle betale 500 kr for behandling",  # a belief about the price the standard states
+    "lederen af behandlingsstedet afviste min klage over medicinen",  # the complaint goes to the head first
+    "skal jeg bo et andet sted, hvis jeg kommer i dagbehandling?",
+])
+def test_a_question_the_standard_answers_is_not_outside_it(text: str) -> None:
+    assert not outside_the_standard(text), text

@@ -344,7 +344,8 @@ class DialogEngine:
     def _language(self, incoming: Incoming, text: str, state: State) -> str:
         if incoming.lang in ("da", "en"):
             state.lang, state.lang_chosen = incoming.lang, True
-        elif not state.lang_chosen:
+        elif not state.lang_chosen and not text.startswith("/"):
+            # a command or a button's payload ("/faq/residential_treatment_external") is no one's language
             detected = detect_language(text)
             if detected:
                 state.lang = detected

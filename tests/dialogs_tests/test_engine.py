@@ -205,6 +205,19 @@ async def test_a_word_on_the_way_to_a_question_the_standard_answers_does_not_mak
     assert response.route != "faq.out_of_scope" and response.intent != "out_of_scope", text
 
 
+@pytest.mark.parametrize("question, lang_word", [
+    ("kan jeg tage hunden med når jeg skal på døgnbehandling?", "Kilde"),
+    ("can I bring my dog to residential treatment?", "Source"),
+])
+async def test_a_topic_button_answers_in_the_conversations_language(chat: Chat, question: str,
+                                                                    lang_word: str) -> None:
+    """A button's payload is English words ("/faq/residential_assessment_processing_time"), not the person's."""
+    first = await chat.say(question)
+    payload = first.messages[0].buttons[0].payload
+    response = await chat.say(payload)
+    assert response.intent == payload.removeprefix("/") and lang_word in response.text
+
+
 async def test_parse_is_rasa_shaped(local_parser: LocalParser) -> None:
     parse = (await local_parser.parse("jeg er 34 og vil i døgnbehandling")).to_rasa()
     assert set(parse) == {"text", "intent", "entities", "intent_ranking"}

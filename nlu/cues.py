@@ -7,7 +7,7 @@
   mange mdr?"), so a deadline rule close behind the standard's section on the same topic is the better answer.
 - case overview (nlu/cue_data/case_overview.yml): the question asks for the state of a case as a whole
   ("status på S-88?"), so with a case reference it is answered with the case's deadlines.
-- outside the standard (nlu/cue_data/outside_standard.yml, with elsewhere.yml's other treatments): a
+- outside the standard (nlu/cue_data/outside_standard.yml, with elsewhere.yml's benefits and other treatments): a
   citizen's question names the standard's topics but asks what it does not answer ("can I bring my dog to
   residential treatment?"), so the citizen router gives the honest answer, not the nearest section's.
 
@@ -31,10 +31,10 @@ ELSEWHERE = CUE_DATA_DIR / "elsewhere.yml"
 TIMING = CUE_DATA_DIR / "timing.yml"
 CASE_OVERVIEW = CUE_DATA_DIR / "case_overview.yml"
 OUTSIDE_STANDARD = CUE_DATA_DIR / "outside_standard.yml"
-# elsewhere.yml's groups that are outside the standard for a citizen too (not a caseworker's other areas, where
-# "cash benefits" is often only the citizen's situation; not office life; not general law: "persondata" and
-# "tavshedspligt" are asked about the standard's own sections).
-CITIZEN_ELSEWHERE = ("other_treatments",)
+# elsewhere.yml's groups that are outside the standard for a citizen too: a benefit asked about itself, other
+# treatments (not the other areas, where "cash benefits" is often only the citizen's situation; not office life;
+# not general law: "persondata" and "tavshedspligt" are asked about the standard's own sections).
+CITIZEN_ELSEWHERE = ("benefits", "other_treatments")
 CUE_FILES = (ELSEWHERE, TIMING, CASE_OVERVIEW, OUTSIDE_STANDARD)
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

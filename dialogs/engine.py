@@ -272,7 +272,10 @@ class DialogEngine:
                 route, clear_second = router.CLAUSES, parts[1]
                 turn.parse = replace(turn.parse, intent="faq/" + parts[0])
                 replies = faq.entry_replies(turn, parts[0])
-        if route.name in COMPOUND_ROUTES and turn.state.flow is None:  # a second question in the same message
+        asking = turn.state.flow is not None
+        if route.name in COMPOUND_ROUTES and (not asking or route is router.FIRST_CONTACT):
+            # a second question in the same message ("hvor skal vi ringe hen, og skal han betale selv?"), also
+            # when the first contact goes on to ask the age: its answer comes first, the flow's question last
             answered = {turn.parse.intent.removeprefix("faq/")}
             if route.name.startswith("first_contact."):  # whom to call has been answered already
                 answered |= {entry.removeprefix("faq/") for entry in first_contact.ASKED_FOR_NUMBER}
@@ -287,7 +290,7 @@ class DialogEngine:
                     extra = faq.without_office_line(extra)
                 elif faq.names_office(turn, second):
                     replies = faq.without_office_line(replies)
-                replies += extra
+                replies = extra + replies if asking else replies + extra
         if screening.tier is Tier.CONCERN and turn.answered_prompt and len(text.split()) <= BARE_ANSWER_WORDS:
             screening = NO_CRISIS  # "ved ikke", "nej", "det vil jeg ikke sige" as the answer to our own question
         handover.remember_topic(turn.state, turn.parse.intent, route.name, screening.sign, deps.queue_size)

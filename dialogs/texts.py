@@ -79,7 +79,8 @@ TEXTS: dict[str, str] = {
     "utter_caveat": N_("Bemærk: {caveat} (Kilde: {source}.)"),
     "utter_source": N_("Kilde: {municipality}s kvalitetsstandard, afsnittet »{section}«."),
     "utter_ask_age": N_(
-        "Jeg hjælper dig gerne videre. {routing}\n\nHvor gammel er du – eller den, det drejer sig om? Så kan jeg "
+        "Jeg hjælper dig gerne videre. {routing} En pårørende eller din læge kan også tage kontakten for dig.\n\n"
+        "Hvor gammel er du – eller den, det drejer sig om? Så kan jeg "
         "sige præcis, hvem du skal ringe til. Du behøver ikke fortælle andet."),
     "utter_ask_age_to_narrow": N_(
         "Fortæller du mig alderen på den, det drejer sig om, kan jeg sige præcis, hvem du skal ringe til."),

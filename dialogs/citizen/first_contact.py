@@ -109,8 +109,8 @@ def _next(turn: Turn) -> list[Reply]:
         if turn.parse.intent in ASKED_FOR_NUMBER:
             # Asked whom to call: give the whole rule at once, and offer to narrow it down.
             return [Reply("utter_routing_rule", sources=(SOURCE,), buttons=AGE_BUTTONS,
-                          parts=(Reply("utter_ask_age_to_narrow"),))]
-        return [Reply("utter_ask_age", sources=(SOURCE,), buttons=AGE_BUTTONS)]
+                          parts=(Reply("utter_route_others"), Reply("utter_ask_age_to_narrow")))]
+        return [Reply("utter_ask_age", sources=(SOURCE,), buttons=AGE_BUTTONS, parts=(Reply("utter_route_others"),))]
     turn.state.step = Step.ASK_PENSION.value
     if turn.state.step == previous_step:
         return [Reply("utter_ask_pension", buttons=PENSION_BUTTONS)]

@@ -105,3 +105,12 @@ async def test_an_answer_without_an_age_adds_no_office(chat: Chat) -> None:
 async def test_the_office_is_named_once_when_a_second_answer_names_it(chat: Chat) -> None:
     response = await chat.say("Min søn på 17 tager hash. Kan han få behandling, og hvor skal han henvende sig?")
     assert response.text.count("9945 4705") == 1 and "9945 4421" not in response.text
+
+
+async def test_a_second_question_is_answered_before_the_age_is_asked(chat: Chat) -> None:
+    # whom to call needs the age; the price does not: it is answered now, and the age question comes last
+    response = await chat.say("min søn tager stoffer, hvem skal vi ringe til, og koster det noget?")
+    assert response.keys == ["utter_faq_answer", "utter_routing_rule"]
+    assert "gratis" in response.text and "9945 4421" in response.text and "9945 4705" in response.text
+    response = await chat.say("han er 45")
+    assert response.keys == ["utter_route_office"] and "9945 4421" in response.text

@@ -123,6 +123,12 @@ async def test_help_without_an_age_gives_both_numbers_at_once_and_asks_the_age(c
     response = await chat.say("jeg har brug for hjælp")
     assert response.keys == ["utter_ask_age"] and len(response.messages[0].buttons) == 3
     assert "9945 4421" in response.text and "9945 4705" in response.text and "Hvor gammel" in response.text
+    assert "pårørende" in response.text  # a relative or the doctor may call: most who ask are writing for someone
+
+
+async def test_asked_whether_a_relative_may_call_the_rule_says_so(chat: Chat) -> None:
+    response = await chat.say("kan jeg som mor ringe for min søn?")
+    assert response.keys == ["utter_routing_rule"] and "pårørende" in response.text
 
 
 @pytest.mark.parametrize("text, phone, other", [

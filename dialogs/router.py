@@ -9,7 +9,7 @@ from dialogs.citizen import chitchat, faq, first_contact, handover
 from dialogs.context import Turn
 from dialogs.citizen.slots import SLOT_ENTITIES
 from dialogs.turn import Reply
-from nlu.cues import outside_the_standard
+from nlu.cues import asks_for_the_centres_number, outside_the_standard
 
 Handler = Callable[[Turn], Awaitable[list[Reply]]]
 
@@ -51,6 +51,11 @@ WHERE_TO_TURN = CONTACT_WHEN_AGE_GIVEN | {"faq/eligibility"}
 # to residential treatment?") gets the honest answer unless the classifier is at least this sure of an entry.
 OUTSIDE_SURE = 0.9
 OUTSIDE_WORDS = 25  # a longer message mentions many things on the way to its question
+# Asked for the Rusmiddelcenter's own number ("misbrugscenter telefon"), a message read as one of these (or read
+# unsurely) gets the section on turning to the centre directly, which gives that number.
+CENTRE_ENTRY = "direct_contact_rusmiddelcenter"
+ABOUT_CONTACT = {"faq/contact_how_to_apply", "need_help", "contact_details", "out_of_scope", "faq/primary_provider",
+                 "faq/" + CENTRE_ENTRY}
 # Small talk needs more certainty than an answer from the standard: a greeting in reply to a question is no answer.
 CHITCHAT_SURE = 0.3
 
@@ -72,6 +77,10 @@ def pick(turn: Turn) -> Route:
             return Route(f"first_contact.{step.value}", first_contact.STEPS[step])
         state.clear_flow()
 
+    if (parse.intent in ABOUT_CONTACT or not confident) and CENTRE_ENTRY in deps.standard \
+            and asks_for_the_centres_number(turn.text):
+        turn.parse = replace(parse, intent="faq/" + CENTRE_ENTRY)
+        return FAQ
     if has_slots and (parse.intent in CONTACT_WHEN_AGE_GIVEN or not confident):
         if parse.intent not in WHERE_TO_TURN:
             # an unsure question with an age ("min datter på 24 har ventet over to uger, er der ikke en

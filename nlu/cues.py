@@ -7,6 +7,9 @@
   mange mdr?"), so a deadline rule close behind the standard's section on the same topic is the better answer.
 - case overview (nlu/cue_data/case_overview.yml): the question asks for the state of a case as a whole
   ("status på S-88?"), so with a case reference it is answered with the case's deadlines.
+- the centre's number (nlu/cue_data/centre_number.yml): a citizen asks for the Rusmiddelcenter's own phone number
+  ("misbrugscenter telefon"), so the answer is the standard's section on turning to the centre directly, which
+  gives it, not the municipality's two offices alone.
 - outside the standard (nlu/cue_data/outside_standard.yml, with elsewhere.yml's benefits and other treatments): a
   citizen's question names the standard's topics but asks what it does not answer ("can I bring my dog to
   residential treatment?"), so the citizen router gives the honest answer, not the nearest section's.
@@ -31,11 +34,12 @@ ELSEWHERE = CUE_DATA_DIR / "elsewhere.yml"
 TIMING = CUE_DATA_DIR / "timing.yml"
 CASE_OVERVIEW = CUE_DATA_DIR / "case_overview.yml"
 OUTSIDE_STANDARD = CUE_DATA_DIR / "outside_standard.yml"
+CENTRE_NUMBER = CUE_DATA_DIR / "centre_number.yml"
 # elsewhere.yml's groups that are outside the standard for a citizen too: a benefit asked about itself, other
 # treatments (not the other areas, where "cash benefits" is often only the citizen's situation; not office life;
 # not general law: "persondata" and "tavshedspligt" are asked about the standard's own sections).
 CITIZEN_ELSEWHERE = ("benefits", "other_treatments")
-CUE_FILES = (ELSEWHERE, TIMING, CASE_OVERVIEW, OUTSIDE_STANDARD)
+CUE_FILES = (ELSEWHERE, TIMING, CASE_OVERVIEW, OUTSIDE_STANDARD, CENTRE_NUMBER)
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -78,3 +82,10 @@ def outside_the_standard(text: str) -> bool:
     folded = fold(clean(text))
     return (cue_pattern(OUTSIDE_STANDARD).search(folded) is not None
             or cue_pattern(ELSEWHERE, CITIZEN_ELSEWHERE).search(folded) is not None)
+
+
+def asks_for_the_centres_number(text: str) -> bool:
+    """Whether a citizen asks for the Rusmiddelcenter's own phone number (names the centre and a number)."""
+    folded = fold(clean(text))
+    return (cue_pattern(CENTRE_NUMBER, ("centre",)).search(folded) is not None
+            and cue_pattern(CENTRE_NUMBER, ("number",)).search(folded) is not None)

@@ -313,3 +313,14 @@ async def test_a_cpr_number_is_refused_and_the_question_still_answered(chat: Cha
 async def test_only_a_cpr_number_is_refused_and_asks_for_the_question(chat: Chat) -> None:
     response = await chat.say("010190-1234")
     assert response.keys == ["utter_cpr_refused", "utter_empty"]
+
+
+@pytest.mark.parametrize("text", ["misbrugscenter telefon", "phone number for the drug centre?"])
+async def test_asked_for_the_rusmiddelcenters_number_the_standards_number_is_given(chat: Chat, text: str) -> None:
+    response = await chat.say(text)
+    assert response.route == "faq.answer" and "2491 6541" in response.text
+
+
+async def test_a_question_that_names_the_centre_for_something_else_is_not_taken_for_its_number(chat: Chat) -> None:
+    response = await chat.say("hvordan klager jeg over rusmiddelcentret, hvem skal jeg ringe til?")
+    assert "2491 6541" not in response.text

@@ -24,6 +24,7 @@ _QUESTION_WORDS = (
 _CLAUSE_BREAK = re.compile(rf"\?+|[.!]\s+|[,;]\s*(?:og |and )?(?=(?:{_QUESTION_WORDS})\b)"
                            rf"|\s+(?:og|and)\s+(?=(?:{_QUESTION_WORDS})\b)", re.IGNORECASE)
 MIN_CLAUSE_WORDS = 2
+_ASKING = re.compile(rf"(?:(?:og|and|men|but|so|så)\s+)?(?:{_QUESTION_WORDS})\b", re.IGNORECASE)
 # "forskellen på dagbehandling og døgnbehandling", "difference between day and residential treatment": each
 # side of a comparison is a question of its own, however short.
 _COMPARISON = re.compile(r"\b(?:forskel(?:len)?|difference|diff\w*)\s+(?:på|mellem|paa|between|of)\s+"
@@ -34,6 +35,17 @@ def clauses(text: str) -> list[str]:
     """The message's clauses that could be questions of their own (at least two words each)."""
     parts = [part.strip(" ,.;!") for part in _CLAUSE_BREAK.split(text)]
     return [part for part in parts if len(part.split()) >= MIN_CLAUSE_WORDS]
+
+
+def questions(text: str) -> list[str]:
+    """The clauses that ask something: followed by a question mark, or opening with a question word. "Vi bor i
+    Brønderslev" in a parent's story is what the question is about, not a second question."""
+    asked = []
+    for part in clauses(text):
+        end = text.find(part) + len(part)
+        if _ASKING.match(part) or text[end:end + 3].lstrip(" ,.;!").startswith("?"):
+            asked.append(part)
+    return asked
 
 
 async def compared_entries(turn: Turn, parser: Parser) -> tuple[str, str] | None:
@@ -57,9 +69,9 @@ async def second_entry(turn: Turn, parser: Parser, answered: set[str]) -> str | 
     """The entry a second question in the message asks about (none of `answered`), when the classifier is
     sure of it; of several such clauses the one it is surest of ("jeg er 40 og vil gerne afgiftes … og koster
     det noget?": the price, not the wish)."""
-    parts = clauses(turn.text)
-    if len(parts) < 2:
+    if len(clauses(turn.text)) < 2:
         return None
+    parts = questions(turn.text)
     best: tuple[float, str] | None = None
     for part in parts:
         parse = await parser.parse(part)

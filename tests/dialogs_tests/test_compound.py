@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from conftest import Chat
 from dialogs import Incoming
-from dialogs.citizen.compound import clause_entries, clauses
+from dialogs.citizen.compound import clause_entries, clauses, questions
 from dialogs.context import Deps, Turn
 from dialogs.turn import State
 from nlu import Parse
@@ -24,6 +24,15 @@ from nlu import Parse
 ])
 def test_a_message_is_cut_into_clauses_at_questions(text: str, expected: list[str]) -> None:
     assert clauses(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Min søn er 24. Vi bor i Brønderslev. Hvor skal vi ringe hen, og skal han betale selv? Han har ingen penge",
+     ["Hvor skal vi ringe hen", "skal han betale selv"]),
+    ("I'm 40 and live in Aalborg. how long is the wait and do I need to pay", ["how long is the wait", "do I need to pay"]),
+])
+def test_only_the_clauses_that_ask_are_questions(text: str, expected: list[str]) -> None:
+    assert questions(text) == expected
 
 
 async def test_two_questions_get_two_answers(chat: Chat) -> None:

@@ -71,7 +71,9 @@ def pick(turn: Turn) -> Route:
     if state.flow == first_contact.FLOW and state.step:
         if parse.intent == "cancel" and confident:
             return CHITCHAT["cancel"]
-        new_question = confident and parse.intent not in FLOW_ANSWERS and not has_slots
+        # "det vil jeg ikke sige" answers the flow's question, whatever topic its words resemble
+        new_question = confident and parse.intent not in FLOW_ANSWERS and not has_slots \
+            and not first_contact.dont_know(turn)
         if not new_question or parse.intent in first_contact.ENTRY:
             step = first_contact.Step(state.step)
             return Route(f"first_contact.{step.value}", first_contact.STEPS[step])

@@ -21,7 +21,7 @@ _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 LANGUAGES = ("da", "en")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_ENTRY_KEYS = {"id", "title", "source", "answer", "facts", "caveat", "related", "keywords"}
+_ENTRY_KEYS = {"id", "title", "source", "answer", "facts", "caveat", "related", "keywords", "choices"}
 _CAVEAT_KEYS = {*LANGUAGES, "source", "facts"}
 
 
@@ -51,6 +51,9 @@ class Entry:
     related: tuple[str, ...]
     keywords: tuple[str, ...]
     file: str
+    # An overview's narrower entries, offered as buttons after its answer ("klage?": over a decision, the case
+    # handling or the medical treatment).
+    choices: tuple[str, ...] = ()
 
 
 class Standard:
@@ -83,7 +86,7 @@ def load_standard(directory: Path, title: str = "") -> Standard:
     """Load every `*.yml` file in `directory` into a Standard.
 
     Raises:
-        ContentError: a file or entry is malformed, an id repeats, or `related` names no entry.
+        ContentError: a file or entry is malformed, an id repeats, or `related` or `choices` names no entry.
     """
     files = sorted(directory.glob("*.yml"))
     if not files:
@@ -97,9 +100,11 @@ def load_standard(directory: Path, title: str = "") -> Standard:
             seen.add(entry.id)
             entries.append(entry)
     for entry in entries:
-        for other in entry.related:
-            if other not in seen:
-                raise ContentError(entry.file, f"related id {other!r} is not an entry", entry=entry.id, field="related")
+        for field, others in (("related", entry.related), ("choices", entry.choices)):
+            for other in others:
+                if other not in seen or other == entry.id:
+                    raise ContentError(entry.file, f"{field} id {other!r} is not another entry", entry=entry.id,
+                                       field=field)
     return Standard(entries, title)
 
 
@@ -146,6 +151,7 @@ def _entry(file: str, section: str, raw: Any) -> Entry:
         related=_strings(file, entry_id, "related", raw.get("related")),
         keywords=_strings(file, entry_id, "keywords", raw.get("keywords")),
         file=file,
+        choices=_strings(file, entry_id, "choices", raw.get("choices")),
     )
 
 

@@ -99,6 +99,12 @@ class IntentClassifier:
                 self._gram_cache[word] = cached
         return cached
 
+    def knows_a_word(self, text: str) -> bool:
+        """Whether the model was trained on any word (stem) of the sentence: "qwerty zxcv blorp" shares letters
+        with the training data, not words."""
+        index = self._index
+        return any("w:" + stem in index for stem in tokens(text))
+
     def predict(self, text: str, top: int = 10) -> Prediction:
         """Rank the intents for one sentence."""
         idx, values = self.vector(text)

@@ -63,12 +63,16 @@ class LocalParser:
         self.extractor = extractor
 
     def parse_sync(self, text: str) -> Parse:
-        """Parse one message in the calling thread (it takes microseconds, not milliseconds)."""
+        """Parse one message in the calling thread (it takes microseconds, not milliseconds).
+
+        A message with no word the model was trained on is not understood (confidence 0), however its letters
+        resemble the training data's: the ranking is kept, so the likeliest topics can still be offered.
+        """
         prediction = self.classifier.predict(text)
         return Parse(
             text=text,
             intent=prediction.intent,
-            confidence=prediction.confidence,
+            confidence=prediction.confidence if self.classifier.knows_a_word(text) else 0.0,
             entities=tuple(self.extractor.extract(text)),
             ranking=prediction.ranking,
         )

@@ -25,7 +25,9 @@ def entry_replies(turn: Turn, entry_id: str) -> list[Reply]:
     if decided and not names_office(turn, entry_id) and any(e.entity in SLOT_ENTITIES for e in turn.parse.entities):
         # The message said whose age it is about: where that person turns goes with any answer.
         rest.insert(0, Reply(OFFICE_FOR_AGE))
-    return [Reply(answer.key, params, sources=answer.sources, parts=tuple(rest))]
+    choices = turn.deps.standard.entry(entry_id).choices
+    buttons = tuple(Button(turn.deps.standard.entry(c).title[turn.lang], f"/faq/{c}") for c in choices)
+    return [Reply(answer.key, params, sources=answer.sources, parts=tuple(rest), buttons=buttons)]
 
 
 def names_office(turn: Turn, entry_id: str) -> bool:

@@ -56,13 +56,13 @@ async def start(turn: Turn) -> list[Reply]:
 
 async def ask_age(turn: Turn) -> list[Reply]:
     """Store the age band from the answer, then route or ask about førtidspension."""
-    if not update_slots(turn) and not _dont_know(turn):
+    if not update_slots(turn) and not dont_know(turn):
         named = named_office(turn)
         if named is not None:  # instead of the age, one office by name: "what's the number for UngeCenter?"
             return _route(turn, named)
         return [Reply("utter_ask_age_again", buttons=AGE_BUTTONS)]
     turn.answered_prompt = True
-    if _dont_know(turn) and AGE_BAND not in turn.state.slots:
+    if dont_know(turn) and AGE_BAND not in turn.state.slots:
         return _route_both(turn)
     return _next(turn)
 
@@ -76,7 +76,7 @@ async def ask_pension(turn: Turn) -> list[Reply]:
             turn.state.slots[PENSION] = True
         elif sure and turn.parse.intent == "deny":
             turn.state.slots[PENSION] = False
-        elif _dont_know(turn):
+        elif dont_know(turn):
             turn.answered_prompt = True
             return _route_both(turn)
         elif not changed:
@@ -147,7 +147,8 @@ def _route_both(turn: Turn) -> list[Reply]:
                          Reply("utter_source", {"section": SOURCE})), buttons=(TALK,))]
 
 
-def _dont_know(turn: Turn) -> bool:
+def dont_know(turn: Turn) -> bool:
+    """Whether the message says the person does not know, or will not say ("det vil jeg ikke sige")."""
     if any(e.value == "unknown" for e in turn.parse.entities):
         return True
     return bool(_DONT_KNOW.search(turn.text.lower()))

@@ -324,3 +324,12 @@ async def test_asked_for_the_rusmiddelcenters_number_the_standards_number_is_giv
 async def test_a_question_that_names_the_centre_for_something_else_is_not_taken_for_its_number(chat: Chat) -> None:
     response = await chat.say("hvordan klager jeg over rusmiddelcentret, hvem skal jeg ringe til?")
     assert "2491 6541" not in response.text
+
+
+@pytest.mark.parametrize("text, lang", [("klage?", "da"), ("I want to complain", "en")])
+async def test_a_complaint_that_says_not_what_about_gets_the_three_ways_with_a_button_each(
+        chat: Chat, text: str, lang: str) -> None:
+    response = await chat.say(text, lang=lang)
+    assert "Ankestyrelsen" in response.text and "4" in response.text and "9945 4421" in response.text
+    assert [b.payload for b in response.messages[0].buttons] == [
+        "/faq/complaint_decision", "/faq/complaint_casework_provider", "/faq/complaint_medical_treatment"]

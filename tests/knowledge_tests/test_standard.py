@@ -18,7 +18,8 @@ REQUIRED_IDS = {
     "treatment_goals", "treatment_options_overview", "treatment_cost", "eligibility", "contact_how_to_apply",
     "direct_contact_rusmiddelcenter", "authority_who_decides", "assessment_decision_14_days", "free_choice",
     "free_choice_other_municipality", "treatment_guarantee_14_days", "residential_assessment_processing_time",
-    "complaint_decision", "complaint_casework_provider", "complaint_medical_treatment", "case_processing_time",
+    "complaints_overview", "complaint_decision", "complaint_casework_provider", "complaint_medical_treatment",
+    "case_processing_time",
     "medical_treatment_substitution", "doctor_consultation", "individual_outpatient_treatment", "day_treatment",
     "residential_treatment_external", "anonymous_treatment", "pregnant_contract", "treatment_plan",
     "user_involvement", "children_at_home", "primary_provider", "provider_quality_requirements",
@@ -219,6 +220,16 @@ def test_known_conflicts_carry_a_caveat(standard: Standard) -> None:
 def test_related_entries_exist(standard: Standard) -> None:
     for entry in standard:
         assert all(other in standard for other in entry.related)
+
+
+def test_an_overviews_choices_are_other_entries(tmp_path: Path, standard: Standard) -> None:
+    assert standard.entry("complaints_overview").choices == (
+        "complaint_decision", "complaint_casework_provider", "complaint_medical_treatment")
+    (tmp_path / "x.yml").write_text(
+        'section: "Klager"\nentries:\n  - id: complaint\n    title: {da: a, en: b}\n    source: Klager\n'
+        '    answer: {da: "svar", en: "answer"}\n    facts: ["Klager"]\n    choices: [complaint]\n', encoding="utf-8")
+    with pytest.raises(ContentError, match=r"choices id 'complaint' is not another entry"):
+        load_standard(tmp_path)
 
 
 def test_a_malformed_entry_fails_naming_file_and_entry(tmp_path: Path) -> None:

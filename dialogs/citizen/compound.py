@@ -43,7 +43,8 @@ def questions(text: str) -> list[str]:
     asked = []
     for part in clauses(text):
         end = text.find(part) + len(part)
-        if _ASKING.match(part) or text[end:end + 3].lstrip(" ,.;!").startswith("?"):
+        opening = part.rsplit(":", 1)[-1].strip()  # "to ting: hvad koster det"
+        if _ASKING.match(opening) or text[end:end + 3].lstrip(" ,.;!").startswith("?"):
             asked.append(part)
     return asked
 

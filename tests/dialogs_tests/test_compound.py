@@ -30,6 +30,7 @@ def test_a_message_is_cut_into_clauses_at_questions(text: str, expected: list[st
     ("Min søn er 24. Vi bor i Brønderslev. Hvor skal vi ringe hen, og skal han betale selv? Han har ingen penge",
      ["Hvor skal vi ringe hen", "skal han betale selv"]),
     ("I'm 40 and live in Aalborg. how long is the wait and do I need to pay", ["how long is the wait", "do I need to pay"]),
+    ("to ting: hvad koster det og hvor lang tid skal jeg vente", ["to ting: hvad koster det", "hvor lang tid skal jeg vente"]),
 ])
 def test_only_the_clauses_that_ask_are_questions(text: str, expected: list[str]) -> None:
     assert questions(text) == expected

@@ -265,6 +265,8 @@ def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger
     ("we wrote a goodbye letter to drugs in group today", False),
     ("hashen er begyndt at gå ud over mit arbejde, hvem kan hjælpe", False),  # "gå ud over": to affect
     ("han har taget piller og er ved at gå ud", True),  # to faint
+    ("min ven er helt væk i piller og stoffer, kan jeg ringe for ham", False),  # deep into them
+    ("min ven har taget piller og er helt væk", True),  # unconscious
 ])
 def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires

@@ -66,7 +66,9 @@ def test_our_own_standard_and_own_payment_are_not_elsewhere(text: str) -> None:
     "må min kæreste få besøg af mig på døgn", "er der parkering ved rusmiddelcentret",
     "hvad koster en dag på døgn i kroner", "får jeg sygedagpenge mens jeg er i behandling",
     "kommer det på min straffeattest", "kan samtalerne foregå over video", "what's the success rate",
-    "tilbyder I behandling for ludomani",
+    "tilbyder I behandling for ludomani", "what are the side effects of buprenorphine",
+    "tager I urinprøver under behandlingen", "is there a women only group", "kan jeg komme hjem og holde jul",
+    "kan jeg beholde min SU mens jeg er i dagbehandling", "kan min kontanthjælp blive trukket hvis jeg udebliver",
 ])
 def test_what_the_standard_does_not_answer_for_a_citizen(text: str) -> None:
     assert outside_the_standard(text), text
@@ -79,6 +81,8 @@ def test_what_the_standard_does_not_answer_for_a_citizen(text: str) -> None:
     "jeg troede man skulle betale 500 kr for behandling",  # a belief about the price the standard states
     "lederen af behandlingsstedet afviste min klage over medicinen",  # the complaint goes to the head first
     "skal jeg bo et andet sted, hvis jeg kommer i dagbehandling?",
+    "jeg tager piller og drikker, kan jeg få hjælp",  # using two things is the situation, not a drug-facts question
+    "hvornår på ugen holder I statusmøder",
 ])
 def test_a_question_the_standard_answers_is_not_outside_it(text: str) -> None:
     assert not outside_the_standard(text), text

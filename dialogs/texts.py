@@ -86,7 +86,8 @@ TEXTS: dict[str, str] = {
         "Fortæller du mig alderen på den, det drejer sig om, kan jeg sige præcis, hvem du skal ringe til."),
     "utter_route_tentative": N_(
         "Ring til {office} på telefon {phone}. Det gælder, når man er under {age_limit} år og ikke er tilkendt "
-        "førtidspension. Er du tilkendt førtidspension? Så svar ja, og jeg giver dig det rigtige nummer."),
+        "førtidspension. En pårørende eller din læge kan også tage kontakten for dig.\n\n"
+        "Er du tilkendt førtidspension? Så svar ja, og jeg giver dig det rigtige nummer."),
     "utter_ask_age_again": N_("Skriv alderen som et tal, fx 24, eller vælg en knap."),
     "utter_ask_pension": N_("Er du – eller den, det drejer sig om – tilkendt førtidspension?"),
     "utter_ask_pension_again": N_("Svar ja eller nej, eller vælg en knap."),

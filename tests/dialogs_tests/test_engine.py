@@ -333,3 +333,8 @@ async def test_a_complaint_that_says_not_what_about_gets_the_three_ways_with_a_b
     assert "Ankestyrelsen" in response.text and "4" in response.text and "9945 4421" in response.text
     assert [b.payload for b in response.messages[0].buttons] == [
         "/faq/complaint_decision", "/faq/complaint_casework_provider", "/faq/complaint_medical_treatment"]
+
+
+async def test_under_30_the_tentative_office_says_a_relative_may_call(chat: Chat) -> None:
+    response = await chat.say("Jeg er farmor til en dreng på 19. Må jeg som bedstemor henvende mig, og hvor?")
+    assert "9945 4705" in response.text and "pårørende" in response.text

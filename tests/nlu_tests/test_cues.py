@@ -69,6 +69,8 @@ def test_our_own_standard_and_own_payment_are_not_elsewhere(text: str) -> None:
     "tilbyder I behandling for ludomani", "what are the side effects of buprenorphine",
     "tager I urinprøver under behandlingen", "is there a women only group", "kan jeg komme hjem og holde jul",
     "kan jeg beholde min SU mens jeg er i dagbehandling", "kan min kontanthjælp blive trukket hvis jeg udebliver",
+    "er der en støttegruppe for forældre", "kan jeg få aktindsigt i min journal",
+    "how long does Ankestyrelsen take to decide", "what time does day treatment start",
 ])
 def test_what_the_standard_does_not_answer_for_a_citizen(text: str) -> None:
     assert outside_the_standard(text), text
@@ -83,6 +85,8 @@ def test_what_the_standard_does_not_answer_for_a_citizen(text: str) -> None:
     "skal jeg bo et andet sted, hvis jeg kommer i dagbehandling?",
     "jeg tager piller og drikker, kan jeg få hjælp",  # using two things is the situation, not a drug-facts question
     "hvornår på ugen holder I statusmøder",
+    "hvor lang tid har jeg til at klage til ankestyrelsen",  # the complaint deadline is the standard's
+    "can I bring my mum to the meeting for support",  # a companion at meetings is the standard's
 ])
 def test_a_question_the_standard_answers_is_not_outside_it(text: str) -> None:
     assert not outside_the_standard(text), text

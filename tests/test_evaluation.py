@@ -34,7 +34,7 @@ def report(score: Score, capsys: pytest.CaptureFixture[str]) -> None:
                   + (f" forbidden {list(outcome.forbidden)}" if outcome.forbidden else ""))
 
 
-# The citizen sets: the first, and the three blind sets of 2026-12 (each written by a helper who saw no
+# The citizen sets: the first, and the sixteen blind sets of 2026-12 (each written by a helper who saw no
 # training data, measured once, docs/benchmarks.md), which became regression sets.
 CITIZEN_SETS = list(CITIZEN_FLOORS)
 

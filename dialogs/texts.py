@@ -78,16 +78,16 @@ TEXTS: dict[str, str] = {
     "utter_faq_answer": N_("{answer}"),
     "utter_caveat": N_("Bemærk: {caveat} (Kilde: {source}.)"),
     "utter_source": N_("Kilde: {municipality}s kvalitetsstandard, afsnittet »{section}«."),
-    "utter_ask_age": N_(
-        "Jeg hjælper dig gerne videre. {routing} En pårørende eller din læge kan også tage kontakten for dig.\n\n"
+    "utter_ask_age": N_("Jeg hjælper dig gerne videre. {routing}"),
+    "utter_ask_age_question": N_(
         "Hvor gammel er du – eller den, det drejer sig om? Så kan jeg "
         "sige præcis, hvem du skal ringe til. Du behøver ikke fortælle andet."),
     "utter_ask_age_to_narrow": N_(
         "Fortæller du mig alderen på den, det drejer sig om, kan jeg sige præcis, hvem du skal ringe til."),
     "utter_route_tentative": N_(
         "Ring til {office} på telefon {phone}. Det gælder, når man er under {age_limit} år og ikke er tilkendt "
-        "førtidspension. En pårørende eller din læge kan også tage kontakten for dig.\n\n"
-        "Er du tilkendt førtidspension? Så svar ja, og jeg giver dig det rigtige nummer."),
+        "førtidspension."),
+    "utter_ask_pension_tentative": N_("Er du tilkendt førtidspension? Så svar ja, og jeg giver dig det rigtige nummer."),
     "utter_ask_age_again": N_("Skriv alderen som et tal, fx 24, eller vælg en knap."),
     "utter_ask_pension": N_("Er du – eller den, det drejer sig om – tilkendt førtidspension?"),
     "utter_ask_pension_again": N_("Svar ja eller nej, eller vælg en knap."),

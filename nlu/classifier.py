@@ -33,6 +33,9 @@ class Prediction:
     """Intents ranked by confidence."""
 
     ranking: tuple[tuple[str, float], ...]
+    # Whether the model was trained on any word (stem) of the sentence: "qwerty zxcv blorp" shares letters with
+    # the training data, not words.
+    knows_words: bool = True
 
     @property
     def intent(self) -> str:
@@ -62,12 +65,17 @@ class IntentClassifier:
         The same vector as `reference_vector`, without building feature strings for the character
         n-grams: each word's n-gram indices in the vocabulary are cached (tests prove them equal).
         """
+        return self._tfidf(list(self._counts(text)[0].items()))
+
+    def _counts(self, text: str) -> tuple[Counter[int], bool]:
+        """The sentence's feature counts by vocabulary index, and whether any of its words is known."""
         index = self._index
         counts: Counter[int] = Counter()
         stems = tokens(text)
         for found in (index.get("w:" + stem) for stem in stems):
             if found is not None:
                 counts[found] += 1
+        knows_words = bool(counts)
         for found in (index.get("b:" + left + "_" + right) for left, right in zip(stems, stems[1:])):
             if found is not None:
                 counts[found] += 1
@@ -75,7 +83,7 @@ class IntentClassifier:
             known = self._word_grams(word)
             if known:
                 counts.update(known)
-        return self._tfidf(list(counts.items()))
+        return counts, knows_words
 
     def reference_vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The vector straight from `features` (what training saw): the definition `vector` must match."""
@@ -99,22 +107,17 @@ class IntentClassifier:
                 self._gram_cache[word] = cached
         return cached
 
-    def knows_a_word(self, text: str) -> bool:
-        """Whether the model was trained on any word (stem) of the sentence: "qwerty zxcv blorp" shares letters
-        with the training data, not words."""
-        index = self._index
-        return any("w:" + stem in index for stem in tokens(text))
-
     def predict(self, text: str, top: int = 10) -> Prediction:
         """Rank the intents for one sentence."""
-        idx, values = self.vector(text)
+        counts, knows_words = self._counts(text)
+        idx, values = self._tfidf(list(counts.items()))
         scores = self._bias + values @ self._weights[idx] if idx.size else self._bias.copy()
         probs = np.exp(scores - scores.max())
         probs /= probs.sum()
         order = np.argpartition(-probs, min(top, len(probs) - 1))[:top]
         order = order[np.argsort(-probs[order])]
         intents = self.intents
-        return Prediction(tuple((intents[i], float(probs[i])) for i in order))
+        return Prediction(tuple((intents[i], float(probs[i])) for i in order), knows_words)
 
     def save(self, path: Path) -> None:
         """Write the model as numpy arrays (no pickle)."""

@@ -72,7 +72,7 @@ class LocalParser:
         return Parse(
             text=text,
             intent=prediction.intent,
-            confidence=prediction.confidence if self.classifier.knows_a_word(text) else 0.0,
+            confidence=prediction.confidence if prediction.knows_words else 0.0,
             entities=tuple(self.extractor.extract(text)),
             ranking=prediction.ranking,
         )

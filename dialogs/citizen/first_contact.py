@@ -31,6 +31,10 @@ _DONT_KNOW = re.compile(
     r"\bprefer not\b|\bno idea\b|\bdunno\b")
 
 
+# Most who ask are writing for someone: whom to call always says that a relative or the doctor may call.
+RELATIVE_MAY_CALL = Reply("utter_route_others", glue=" ")
+
+
 class Step(str, Enum):
     ASK_AGE = "ask_age"
     ASK_PENSION = "ask_pension"
@@ -109,15 +113,16 @@ def _next(turn: Turn) -> list[Reply]:
         if turn.parse.intent in ASKED_FOR_NUMBER:
             # Asked whom to call: give the whole rule at once, and offer to narrow it down.
             return [Reply("utter_routing_rule", sources=(SOURCE,), buttons=AGE_BUTTONS,
-                          parts=(Reply("utter_route_others"), Reply("utter_ask_age_to_narrow")))]
-        return [Reply("utter_ask_age", sources=(SOURCE,), buttons=AGE_BUTTONS, parts=(Reply("utter_route_others"),))]
+                          parts=(RELATIVE_MAY_CALL, Reply("utter_ask_age_to_narrow")))]
+        return [Reply("utter_ask_age", sources=(SOURCE,), buttons=AGE_BUTTONS,
+                      parts=(RELATIVE_MAY_CALL, Reply("utter_ask_age_question")))]
     turn.state.step = Step.ASK_PENSION.value
     if turn.state.step == previous_step:
         return [Reply("utter_ask_pension", buttons=PENSION_BUTTONS)]
     # Under 30: most people have no førtidspension, so give that number now and ask about the exception.
     young = turn.deps.municipality.office(routing.young_office)
     return [Reply("utter_route_tentative", {"office": young.name, "phone": young.phone}, sources=(SOURCE,),
-                  buttons=PENSION_BUTTONS)]
+                  buttons=PENSION_BUTTONS, parts=(RELATIVE_MAY_CALL, Reply("utter_ask_pension_tentative")))]
 
 
 def _route(turn: Turn, office_id: str) -> list[Reply]:

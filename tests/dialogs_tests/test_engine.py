@@ -123,7 +123,7 @@ async def test_help_without_an_age_gives_both_numbers_at_once_and_asks_the_age(c
     response = await chat.say("jeg har brug for hjælp")
     assert response.keys == ["utter_ask_age"] and len(response.messages[0].buttons) == 3
     assert "9945 4421" in response.text and "9945 4705" in response.text and "Hvor gammel" in response.text
-    assert "pårørende" in response.text  # a relative or the doctor may call: most who ask are writing for someone
+    assert response.text.count("pårørende") == 1  # a relative or the doctor may call: most ask for someone
 
 
 async def test_asked_whether_a_relative_may_call_the_rule_says_so(chat: Chat) -> None:
@@ -337,4 +337,5 @@ async def test_a_complaint_that_says_not_what_about_gets_the_three_ways_with_a_b
 
 async def test_under_30_the_tentative_office_says_a_relative_may_call(chat: Chat) -> None:
     response = await chat.say("Jeg er farmor til en dreng på 19. Må jeg som bedstemor henvende mig, og hvor?")
-    assert "9945 4705" in response.text and "pårørende" in response.text
+    assert "9945 4705" in response.text and response.text.count("pårørende") == 1
+    assert response.text.rstrip().endswith("rigtige nummer.")  # the question comes last, under its buttons

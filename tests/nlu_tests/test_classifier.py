@@ -8,7 +8,9 @@ import pytest
 
 from nlu import IntentClassifier, LocalParser, ModelError, train
 from nlu.classifier import MODEL_FORMAT, make_model
+from nlu.entities import EntityExtractor
 from nlu.evaluate import score
+from nlu.training_data import TrainingData
 
 TEXTS = {
     "cost": ["hvad koster det", "er det gratis", "skal jeg betale", "koster behandling noget", "pris på behandling",
@@ -33,6 +35,15 @@ def test_predicts_the_trained_intents() -> None:
     assert model.predict("hvad koster behandlingen").intent == "cost"
     assert model.predict("hvornaar kan jeg starte").intent == "guarantee"
     assert model.predict("hejsa").intent == "greet"
+
+
+def test_a_sentence_without_a_known_word_is_not_understood() -> None:
+    model = train(*labelled())
+    assert model.predict("hvad koster det").knows_words
+    assert not model.predict("qwerty zxcv blorp").knows_words  # letters like the training data, no word of it
+    parser = LocalParser(model, EntityExtractor(TrainingData()))
+    assert parser.parse_sync("qwerty zxcv blorp").confidence == 0.0
+    assert parser.parse_sync("hvad koster det").confidence > 0.5
 
 
 def test_probabilities_sum_to_one_and_are_ranked() -> None:

@@ -33,8 +33,8 @@ class Prediction:
     """Intents ranked by confidence."""
 
     ranking: tuple[tuple[str, float], ...]
-    # Whether the model was trained on any word (stem) of the sentence: "qwerty zxcv blorp" shares letters with
-    # the training data, not words.
+    # Whether the model was trained on any word (stem) of the sentence, numbers aside: "qwerty zxcv blorp" shares
+    # letters with the training data, not words, and "2026-13-45" only digits.
     knows_words: bool = True
 
     @property
@@ -72,10 +72,12 @@ class IntentClassifier:
         index = self._index
         counts: Counter[int] = Counter()
         stems = tokens(text)
-        for found in (index.get("w:" + stem) for stem in stems):
+        knows_words = False
+        for stem in stems:
+            found = index.get("w:" + stem)
             if found is not None:
                 counts[found] += 1
-        knows_words = bool(counts)
+                knows_words = knows_words or not stem.isdigit()  # "2026-13-45" is numbers, not words
         for found in (index.get("b:" + left + "_" + right) for left, right in zip(stems, stems[1:])):
             if found is not None:
                 counts[found] += 1

@@ -41,6 +41,7 @@ def test_a_sentence_without_a_known_word_is_not_understood() -> None:
     model = train(*labelled())
     assert model.predict("hvad koster det").knows_words
     assert not model.predict("qwerty zxcv blorp").knows_words  # letters like the training data, no word of it
+    assert not model.predict("14 2026-13-45").knows_words  # numbers alone
     parser = LocalParser(model, EntityExtractor(TrainingData()))
     assert parser.parse_sync("qwerty zxcv blorp").confidence == 0.0
     assert parser.parse_sync("hvad koster det").confidence > 0.5

@@ -78,7 +78,7 @@ async def test_contact_questions_with_an_age_never_give_the_other_office(engine:
 SAFETY_SETS = {"safety.yml": 0.0, "safety_holdout.yml": 0.0, "safety_blind_2026_12.yml": 0.05,
                "safety_blind_2026_12_2.yml": 0.05, "safety_blind_2026_12_3.yml": 0.05,
                "safety_blind_2026_12_4.yml": 0.05, "safety_blind_2026_12_5.yml": 0.05,
-               "safety_blind_2026_12_6.yml": 0.05}
+               "safety_blind_2026_12_6.yml": 0.05, "safety_blind_2026_12_7.yml": 0.05}
 
 
 @pytest.mark.parametrize("name", list(SAFETY_SETS))

@@ -1,7 +1,8 @@
 """Safety screening: emergencies, suicidal messages and violence, before any classifier.
 
 Two layers, three tiers. The reviewed patterns of dialogs/content/safety.yml are matched on the raw
-text first: when a category fires, its reply comes first, whatever the NLU or an active flow says.
+text first (with what it says is not so, "jeg er ikke selvmordstruet", or says in a figure of speech,
+"det møde tog livet af mig", blanked out): when a category fires, its reply comes first, whatever the NLU or an active flow says.
 The learned net (nlu/safety_net.py) then catches what no pattern was written for, and can only add
 an answer, never remove one: `alarm` (a category's crisis answer) when one category is likely,
 `concern` (a short caring check naming Livslinien and 112) when a crisis is possible but unsure,
@@ -98,18 +99,21 @@ class SafetyScreen:
 
     def __init__(self, categories: list[Category], net: CrisisScorer | None = None,
                  thresholds: NetThresholds | None = None, not_now: tuple[re.Pattern[str], ...] = (),
-                 now: tuple[re.Pattern[str], ...] = ()) -> None:
+                 now: tuple[re.Pattern[str], ...] = (), not_said: tuple[re.Pattern[str], ...] = ()) -> None:
         if net is not None and thresholds is None:
             raise ContentError(SAFETY_FILE.name, "a learned net needs thresholds under 'net:'")
         self.categories = categories
         self.not_now = not_now
         self.now = now
+        self.not_said = not_said
         self.net = net
         self.thresholds = thresholds
 
     def matches(self, text: str) -> list[Category]:
         """Return every category the reviewed patterns fire for, in priority order (empty when none)."""
         folded = fold(" ".join(text.lower().split()))
+        for pattern in self.not_said:
+            folded = pattern.sub(" _ ", folded)
         quiet = any(p.search(folded) for p in self.not_now) and not any(p.search(folded) for p in self.now)
         return [category for category in self.categories if category.fires(folded, quiet)]
 
@@ -177,7 +181,7 @@ def load_safety(path: Path = SAFETY_FILE, net: CrisisScorer | None = None) -> Sa
         categories.append(Category(cid, raw["reply"], compile_all("always"), compile_all("patterns"),
                                    compile_all("unless"), tuple(together)))
     shared = []
-    for field in ("not_now", "now"):
+    for field in ("not_now", "now", "not_said"):
         patterns = data.get(field) or []
         if not isinstance(patterns, list):
             raise ContentError(path.name, f"'{field}' must be a list of patterns")
@@ -185,4 +189,5 @@ def load_safety(path: Path = SAFETY_FILE, net: CrisisScorer | None = None) -> Sa
             shared.append(tuple(re.compile(fold(pattern), re.IGNORECASE) for pattern in patterns))
         except re.error:
             raise ContentError(path.name, "invalid regex", field=field) from None
-    return SafetyScreen(categories, net, load_thresholds(path) if net is not None else None, shared[0], shared[1])
+    return SafetyScreen(categories, net, load_thresholds(path) if net is not None else None,
+                        shared[0], shared[1], shared[2])

@@ -267,6 +267,21 @@ def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger
     ("han har taget piller og er ved at gå ud", True),  # to faint
     ("min ven er helt væk i piller og stoffer, kan jeg ringe for ham", False),  # deep into them
     ("min ven har taget piller og er helt væk", True),  # unconscious
+    # a denial is blanked out, and only a denial: the rest of the message is still read
+    ("jeg er altså ikke selvmordstruet, jeg vil bare høre om ventetiden", False),
+    ("jeg er ikke selvmordstruet, men jeg vil bare dø", True),
+    ("I'm not going to kill myself, I just need advice about cravings", False),
+    ("I have no plans to end my life, but my sleep is terrible", False),
+    ("I can't promise I won't hurt myself tonight", True),  # no denial: a promise refused
+    ("jeg kan ikke love at jeg ikke skader mig selv i nat", True),
+    ("den ventetid tog livet af mig, men nu er jeg klar", False),
+    ("min kæreste tager livet af mig hvis jeg går til jer", True),  # a threat, not a figure of speech
+    ("min mor slår mig ihjel med sine bekymringer", False),
+    # poisoning asked about at work, on a course or as a past admission
+    ("har tidligere været indlagt med en forgiftning, står det i min journal?", False),
+    ("findes der kurser i førstehjælp ved forgiftning for pårørende", False),
+    ("I'm a paramedic, do you have leaflets about overdoses for the ambulance?", False),
+    ("ring efter en ambulance, han er forgiftet", True),
 ])
 def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires

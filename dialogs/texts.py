@@ -103,8 +103,10 @@ TEXTS: dict[str, str] = {
     "utter_route_reason_young": N_(
         "De tager imod henvendelser, når man er under {age_limit} år og ikke er tilkendt førtidspension."),
     "utter_route_under_18": N_(
-        "Kvalitetsstandarden handler om voksne, så jeg kan ikke svare præcist for unge under 18 år. "
-        "Ring til {office} på telefon {phone} – de tager sig af unge under {age_limit} år og kan hjælpe videre."),
+        "Kvalitetsstandarden handler om voksne. For unge under 18 år fastsætter børne- og socialministeren særlige "
+        "regler om behandling i en bekendtgørelse (servicelovens § 101, stk. 3), så jeg kan ikke svare præcist for "
+        "dem her. Ring til {office} på telefon {phone} – de tager sig af unge under {age_limit} år og kan hjælpe "
+        "videre."),
     "utter_routing_rule": N_(
         "Er du fyldt {age_limit} år eller tilkendt førtidspension, så ring til {adult} på telefon {adult_phone}. "
         "Er du under {age_limit} år og ikke tilkendt førtidspension, så ring til {young} på telefon {young_phone}."),

@@ -53,6 +53,11 @@ UNSURE_REPLIES = {"utter_rephrase", "utter_out_of_scope", "utter_technical_probl
 # After the net's alarm nothing else is said, as after a pattern.
 ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.clauses", "faq.contact_details", "faq.out_of_scope",
                          "first_contact.start"}
+# After the caring check, a message that asks something (with a question mark) the classifier is unsure of
+# keeps the request to rephrase with its likely topics as buttons ("is it the same office for everyone?" is
+# not left with "That sounds heavy" alone); a message that asks nothing ("kan ikke mere, vil bare væk") gets
+# the caring check alone.
+ASKED_AFTER_CONCERN = {"faq.rephrase"}
 # Routes of the caseworker side (and the provider desk's), after which no conversation state is kept.
 CASEWORKER_ROUTES = ("caseworker.", "provider_desk.")
 # Citizen answers that tell a caseworker nothing: replaced by the caseworker's "cannot answer that".
@@ -338,7 +343,8 @@ class DialogEngine:
         else:
             first = [Reply(screening.concern_reply, buttons=(handover.TALK,))]
             # When the flow understood its answer, where to call follows.
-            keep = route in ANSWERS_AFTER_CONCERN or turn.answered_prompt
+            keep = route in ANSWERS_AFTER_CONCERN or turn.answered_prompt or (
+                route in ASKED_AFTER_CONCERN and "?" in turn.text and bool(compound.questions(turn.text)))
         if turn.forget:  # "glem mig" is done whatever else is said, and says so
             keep = True
         name = f"safety.{screening.tier.value}" + (f"+{route}" if keep else "")
@@ -385,8 +391,9 @@ class DialogEngine:
                   safety: Tier = Tier.NONE, withdraw: bool = False, notices: Sequence[Notice] = ()) -> Response:
         replies = list(replies)
         last = replies[-1] if replies else None
-        if isinstance(last, Reply) and last.domain == "messages" and last.key in UNSURE_REPLIES:
-            # not a confident answer: name the crisis lines
+        if isinstance(last, Reply) and last.domain == "messages" and last.key in UNSURE_REPLIES \
+                and safety is not Tier.CONCERN:
+            # not a confident answer: name the crisis lines (the caring check has named them already)
             replies[-1] = replace(last, parts=last.parts + (Reply("utter_crisis_line"),))
         messages: list[Outgoing] = []
         note = alert = None

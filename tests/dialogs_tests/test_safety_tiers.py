@@ -285,3 +285,24 @@ def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger
 ])
 def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires
+
+
+async def test_an_unsure_question_keeps_its_topics_after_the_caring_check(engine_with_net: DialogEngine,
+                                                                          net: ScriptedNet) -> None:
+    text = "er det det samme sted for alle, eller kommer det an på noget?"
+    plain = await say(engine_with_net, text, conv="without")
+    assert plain.keys == ["utter_rephrase"]  # what the classifier alone answers
+    net.scripted[text] = CONCERN
+    response = await say(engine_with_net, text)
+    assert response.keys == ["utter_concern", "utter_rephrase"]
+    assert response.route == "safety.concern+faq.rephrase"
+    assert response.text.count("70 201 201") == 1  # the caring check names the crisis lines once
+    assert len(response.messages[-1].buttons) >= 2
+
+
+@pytest.mark.parametrize("text", ["kan ikke mere, vil bare væk", "har ikke sovet i tre døgn. orker ikke noget"])
+async def test_a_message_that_asks_nothing_gets_the_caring_check_alone(engine_with_net: DialogEngine,
+                                                                       net: ScriptedNet, text: str) -> None:
+    net.scripted[text] = CONCERN
+    response = await say(engine_with_net, text)
+    assert response.keys == ["utter_concern"]

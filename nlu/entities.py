@@ -43,6 +43,9 @@ _AGE_PATTERNS = (
     re.compile(r"\b(?:min|mit|vores|my|our)\s+[\w-]{2,20}\s+(?:er|is)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|just\s+|only\s+)?"
                + _ABOUT + r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|timer|procent|%|:|\d|days|weeks|months|hours|times|percent))"),
     re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|she'?s|she is|they'?re|turned|aged?)\s+" + _ABOUT + r"(\d{1,3})\b(?!\s*(?:days|weeks|months|%|\d))"),
+    # an age about to be reached: "turning 30 next month", "min søn bliver snart 30", "he's almost 30" (_age_now)
+    re.compile(r"\b(?:turning|turns|will turn|will be|.ll be|almost|nearly|soon to be|bliver snart|fylder snart)\s+(\d{1,3})\b"
+               r"(?!\s*(?:dage|uger|måned|minutter|kr|gange|%|:|\d|days|weeks|months|minutes|hours|times|percent|euro|dollars))"),
     re.compile(r"\b(?:på|of|alder|age)\s+(\d{1,3})\s*(?:år|aar|years)?\b(?=\s*(?:$|[,.!?]|og\b|and\b|der\b|som\b|who\b|,))"),
     re.compile(r"^\s*(\d{1,2})\s*(?:år|aar)?\s*(?:og|and|,)\s"),
     # an age said last or on its own: "… hvem ringer jeg til er 35", "… at weekends. 37", "I'm British, 38"
@@ -50,6 +53,28 @@ _AGE_PATTERNS = (
     re.compile(r"(?:^|[.!?]\s+)(\d{2})\s*(?:år|aar)?\s*[.!]\s+(?=\S)"),
     re.compile(r"\bi'?m\s+[a-zæøå]+\s*,\s*(\d{2})\b(?!\s*(?:days|weeks|months|%|\d))"),
 )
+# An age not yet reached is the age below it: "er næsten 30", "almost 30", "fylder 30 om to uger", "turning 30
+# next month", "bliver snart 30" are 29 (the office is chosen by the age the person has now). "fylder 30 i dag"
+# and a bare "jeg fylder 30" are 30.
+_ALMOST_BEFORE = re.compile(r"\b(?:næsten|naesten|snart|almost|nearly|soon to be|not yet|ikke engang)\s+$")
+_TURNING_BEFORE = re.compile(r"\b(?:fylder|bliver|turns?|turning|will turn|will be|.ll be)\s+$")
+_LATER_AFTER = re.compile(
+    r"^(?:\s*år)?\s+(?:om\b|i næste\b|i naeste\b|næste\b|naeste\b|til\b|i morgen\b|i år\b|next\b|in\b|soon\b|"
+    r"snart\b|senere\b|later\b|tomorrow\b|this\b|efter\b|after\b|på\s+\w+dag\b|on\s+\w+day\b|"
+    r"i\s+(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\b)")
+
+
+def _age_now(lowered: str, start: int, end: int, age: int) -> int:
+    """The age a person has now, when the message gives one not yet reached ("næsten 30", "fylder 30 om to
+    uger"): one below it."""
+    before = lowered[max(0, start - 20):start]
+    if _ALMOST_BEFORE.search(before):
+        return age - 1
+    if _TURNING_BEFORE.search(before.removesuffix("snart ").removesuffix("soon ")) and _LATER_AFTER.match(lowered[end:end + 30]):
+        return age - 1
+    return age
+
+
 _THIRD_PERSON = re.compile(r"(?:og\s+)?(?:han|hun|ham|hende|he|she|he'?s|she'?s)\b")
 _AGE_BAND = re.compile(
     r"\b(?P<dir>under|over|fyldt|ældre end|aeldre end|yngre end|younger than|older than|mindst|at least|above|below)\s+(?P<n>\d{1,3})\b")
@@ -136,14 +161,14 @@ class EntityExtractor:
         taken = [(e.start, e.end) for e in found]
         for match in _RELATIVE_AGE.finditer(lowered):
             start, end = match.span(1)
-            age = int(match.group(1))
+            age = _age_now(lowered, start, end, int(match.group(1)))
             if 15 <= age <= 110 and not any(s <= start < e for s, e in taken):
                 found.append(Entity("age", age, start, end, role="concerned"))
                 taken.append((start, end))
         for pattern in _AGE_PATTERNS:
             for match in pattern.finditer(lowered):
                 start, end = match.span(1)
-                age = int(match.group(1))
+                age = _age_now(lowered, start, end, int(match.group(1)))
                 if pattern is _AGE_PATTERNS[0] and _DURATION_BEFORE.search(lowered[max(0, start - 16):start]):
                     continue
                 if 10 <= age <= 110 and not any(s <= start < e for s, e in taken):

@@ -36,6 +36,11 @@ def values(extractor: EntityExtractor, text: str, name: str) -> list[object]:
     # an age said last, or as a sentence of its own
     ("metadon gratis? og hvem ringer jeg til er 35", 35), ("I mostly drink and do coke at weekends. 37", 37),
     ("My partner is Danish, I'm British, 38. I use benzos", 38), ("I'm a student in Aalborg. 23. which office", 23),
+    # an age not yet reached is the one below it: the office goes by the age the person has now
+    ("jeg fylder 30 om to uger, hvem skal jeg ringe til nu?", 29), ("jeg er næsten 30", 29), ("jeg er snart 30", 29),
+    ("min søn bliver snart 30", 29), ("I'm turning 30 next month", 29), ("he's almost 30, who does he call", 29),
+    ("I'll be 30 in March", 29), ("hun fylder 30 til sommer", 29), ("jeg bliver 30 i morgen", 29),
+    ("jeg fylder 30 i dag", 30), ("he turns 30 today", 30), ("jeg fylder 30", 30),
 ])
 def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
     assert values(extractor, text, "age") == [age]
@@ -53,6 +58,7 @@ def test_the_age_of_the_person_asked_about_comes_before_the_writers_own(extracto
     "min behandling er 14 dage", "mit forbrug er 3 gange om ugen", "vores husleje er 6000 kr",
     "ring (9945 4421)", "det står i punkt (3)", "jeg har ventet i 14 dage", "klagefristen er 4 uger.",
     "hvad koster døgn pr. dag? 1200", "we have waited 3 weeks. 2 kids at home",
+    "I will be 30 minutes late", "almost 30 days clean",
 ])
 def test_numbers_that_are_not_ages_are_ignored(extractor: EntityExtractor, text: str) -> None:
     assert values(extractor, text, "age") == []

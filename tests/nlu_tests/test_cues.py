@@ -71,6 +71,10 @@ def test_our_own_standard_and_own_payment_are_not_elsewhere(text: str) -> None:
     "kan jeg beholde min SU mens jeg er i dagbehandling", "kan min kontanthjælp blive trukket hvis jeg udebliver",
     "er der en støttegruppe for forældre", "kan jeg få aktindsigt i min journal",
     "how long does Ankestyrelsen take to decide", "what time does day treatment start",
+    # how long a stay or a session lasts, another municipality's treatment, nicotine and vaping
+    "hvor længe varer et døgnforløb normalt", "how long does a rehab stay usually last",
+    "hvad tilbyder Hjørring kommune til unge", "does Aarhus municipality offer the same?",
+    "jeg vil gerne stoppe med at vape", "can you help me quit nicotine pouches",
 ])
 def test_what_the_standard_does_not_answer_for_a_citizen(text: str) -> None:
     assert outside_the_standard(text), text
@@ -87,6 +91,10 @@ def test_what_the_standard_does_not_answer_for_a_citizen(text: str) -> None:
     "hvornår på ugen holder I statusmøder",
     "hvor lang tid har jeg til at klage til ankestyrelsen",  # the complaint deadline is the standard's
     "can I bring my mum to the meeting for support",  # a companion at meetings is the standard's
+    "hvor længe varer kontrakten for gravide",  # the pregnancy contract's ½ år is the standard's
+    "what does the municipality offer for cocaine users?",  # the municipality is Brønderslev
+    "hvordan har Brønderslev kommune det med frit valg",
+    "jeg bor i Aalborg kommune, kan jeg vælge jer",  # free choice from another municipality is the standard's
 ])
 def test_a_question_the_standard_answers_is_not_outside_it(text: str) -> None:
     assert not outside_the_standard(text), text

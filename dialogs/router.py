@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Awaitable, Callable
 
-from dialogs.citizen import chitchat, faq, first_contact, handover
+from dialogs.citizen import chitchat, compound, faq, first_contact, handover
 from dialogs.context import Turn
 from dialogs.citizen.slots import SLOT_ENTITIES
 from dialogs.turn import Reply
-from nlu.cues import asks_for_the_centres_number, outside_the_standard
+from nlu.cues import asks_about_paying, asks_for_the_centres_number, outside_the_standard
 
 Handler = Callable[[Turn], Awaitable[list[Reply]]]
 
@@ -56,6 +56,11 @@ OUTSIDE_WORDS = 25  # a longer message mentions many things on the way to its qu
 CENTRE_ENTRY = "direct_contact_rusmiddelcenter"
 ABOUT_CONTACT = {"faq/contact_how_to_apply", "need_help", "contact_details", "out_of_scope", "faq/primary_provider",
                  "faq/" + CENTRE_ENTRY}
+# A question of what something costs or who pays, read as another topic of treatment ("do I pay anything for
+# rehab?" as residential treatment), gets the entry on price or own payment when it is this close behind.
+PAYMENT_ENTRIES = ("faq/treatment_cost", "faq/own_payment")
+PAYMENT_RANK = 3
+PAYMENT_CLOSE = 0.08
 # Small talk needs more certainty than an answer from the standard: a greeting in reply to a question is no answer.
 CHITCHAT_SURE = 0.3
 
@@ -83,6 +88,9 @@ def pick(turn: Turn) -> Route:
             and asks_for_the_centres_number(turn.text):
         turn.parse = replace(parse, intent="faq/" + CENTRE_ENTRY)
         return FAQ
+    if paying := _payment_entry(turn):
+        turn.parse = replace(parse, intent=paying)
+        return FAQ
     if has_slots and (parse.intent in CONTACT_WHEN_AGE_GIVEN or not confident):
         if parse.intent not in WHERE_TO_TURN:
             # an unsure question with an age ("min datter på 24 har ventet over to uger, er der ikke en
@@ -106,6 +114,21 @@ def pick(turn: Turn) -> Route:
     if parse.intent == "contact_details":
         return CONTACT_DETAILS
     return REPHRASE
+
+
+def _payment_entry(turn: Turn) -> str | None:
+    """The entry on price or own payment, for a single question of paying read as another entry of the
+    standard with that entry close behind (among the first PAYMENT_RANK, at least PAYMENT_CLOSE)."""
+    parse = turn.parse
+    if parse.intent in PAYMENT_ENTRIES or not parse.intent.startswith("faq/") or not asks_about_paying(turn.text):
+        return None
+    if len(compound.clauses(turn.text)) > 1:  # "nummer til UngeCenter og koster det noget?": both are answered
+        return None
+    for intent, confidence in parse.ranking[:PAYMENT_RANK]:
+        if intent in PAYMENT_ENTRIES and confidence >= PAYMENT_CLOSE \
+                and intent.removeprefix("faq/") in turn.deps.standard:
+            return intent
+    return None
 
 
 def _outside(turn: Turn) -> bool:

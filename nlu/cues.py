@@ -35,11 +35,12 @@ TIMING = CUE_DATA_DIR / "timing.yml"
 CASE_OVERVIEW = CUE_DATA_DIR / "case_overview.yml"
 OUTSIDE_STANDARD = CUE_DATA_DIR / "outside_standard.yml"
 CENTRE_NUMBER = CUE_DATA_DIR / "centre_number.yml"
+PAYMENT = CUE_DATA_DIR / "payment.yml"
 # elsewhere.yml's groups that are outside the standard for a citizen too: a benefit asked about itself, other
 # treatments (not the other areas, where "cash benefits" is often only the citizen's situation; not office life;
 # not general law: "persondata" and "tavshedspligt" are asked about the standard's own sections).
 CITIZEN_ELSEWHERE = ("benefits", "other_treatments")
-CUE_FILES = (ELSEWHERE, TIMING, CASE_OVERVIEW, OUTSIDE_STANDARD, CENTRE_NUMBER)
+CUE_FILES = (ELSEWHERE, TIMING, CASE_OVERVIEW, OUTSIDE_STANDARD, CENTRE_NUMBER, PAYMENT)
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -89,3 +90,8 @@ def asks_for_the_centres_number(text: str) -> bool:
     folded = fold(clean(text))
     return (cue_pattern(CENTRE_NUMBER, ("centre",)).search(folded) is not None
             and cue_pattern(CENTRE_NUMBER, ("number",)).search(folded) is not None)
+
+
+def asks_about_paying(text: str) -> bool:
+    """Whether a citizen asks what something costs or who pays ("er det gratis?", "do I pay for rehab?")."""
+    return cue_pattern(PAYMENT).search(fold(clean(text))) is not None

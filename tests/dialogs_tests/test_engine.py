@@ -339,3 +339,16 @@ async def test_under_30_the_tentative_office_says_a_relative_may_call(chat: Chat
     response = await chat.say("Jeg er farmor til en dreng på 19. Må jeg som bedstemor henvende mig, og hvor?")
     assert "9945 4705" in response.text and response.text.count("pårørende") == 1
     assert response.text.rstrip().endswith("rigtige nummer.")  # the question comes last, under its buttons
+
+
+@pytest.mark.parametrize("text", ["is the detox free?", "is the rehab place paid by you or me?"])
+async def test_a_question_of_paying_read_as_another_topic_gets_the_price_when_it_is_close_behind(
+        chat: Chat, text: str) -> None:
+    response = await chat.say(text, lang="en")
+    assert response.intent in ("faq/treatment_cost", "faq/own_payment"), response.intent
+    assert "free" in response.text or "board and lodging" in response.text
+
+
+async def test_a_second_question_beside_the_price_is_still_answered(chat: Chat) -> None:
+    response = await chat.say("nummer til UngeCenter og koster det noget?")
+    assert "9945 4705" in response.text and "gratis" in response.text

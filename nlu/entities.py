@@ -40,7 +40,7 @@ _AGE_PATTERNS = (
     # "jeg er 29", "han er 22", "i'm 31", "she is 45", "er 45 og ..." at the start
     re.compile(r"(?:\b(?:jeg|han|hun|du|vi|hende|ham|mig)\s+|(?:^|[,.!?;:]|\bog)\s*(?:hej\s*,?\s*)?)(?:er|bliver|fylder|fyldte|blev|var)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|næsten\s+)?" + _ABOUT + r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|%|:|\d))"),
     # "min mand er 51", "vores lejer er 40", "my stepson is 19": a possessive and a noun before the age
-    re.compile(r"\b(?:min|mit|vores|my|our)\s+[\w-]{2,20}\s+(?:er|is)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|just\s+|only\s+)?"
+    re.compile(r"\b(?:min|mit|vores|my|our)\s+[\w-]{2,20}\s+(?:er|is|fylder|bliver|turns|is turning)\s+(?:lige\s+(?:blevet\s+)?|snart\s+|kun\s+|just\s+|only\s+)?"
                + _ABOUT + r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|timer|procent|%|:|\d|days|weeks|months|hours|times|percent))"),
     re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|she'?s|she is|they'?re|turned|aged?)\s+" + _ABOUT + r"(\d{1,3})\b(?!\s*(?:days|weeks|months|%|\d))"),
     # an age about to be reached: "turning 30 next month", "min søn bliver snart 30", "he's almost 30" (_age_now)

@@ -41,6 +41,7 @@ def values(extractor: EntityExtractor, text: str, name: str) -> list[object]:
     ("min søn bliver snart 30", 29), ("I'm turning 30 next month", 29), ("he's almost 30, who does he call", 29),
     ("I'll be 30 in March", 29), ("hun fylder 30 til sommer", 29), ("jeg bliver 30 i morgen", 29),
     ("jeg fylder 30 i dag", 30), ("he turns 30 today", 30), ("jeg fylder 30", 30),
+    ("min søn fylder 30 i næste måned, skal han vente til han er fyldt 30?", 29), ("my brother turns 30 next week", 29),
 ])
 def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
     assert values(extractor, text, "age") == [age]

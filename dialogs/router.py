@@ -120,7 +120,8 @@ def _payment_entry(turn: Turn) -> str | None:
     """The entry on price or own payment, for a single question of paying read as another entry of the
     standard with that entry close behind (among the first PAYMENT_RANK, at least PAYMENT_CLOSE)."""
     parse = turn.parse
-    if parse.intent in PAYMENT_ENTRIES or not parse.intent.startswith("faq/") or not asks_about_paying(turn.text):
+    if parse.intent in PAYMENT_ENTRIES or not parse.intent.startswith("faq/") or not asks_about_paying(turn.text) \
+            or _outside(turn):  # "hvad koster det kommunen?" is not the standard's
         return None
     if len(compound.clauses(turn.text)) > 1:  # "nummer til UngeCenter og koster det noget?": both are answered
         return None

@@ -352,3 +352,8 @@ async def test_a_question_of_paying_read_as_another_topic_gets_the_price_when_it
 async def test_a_second_question_beside_the_price_is_still_answered(chat: Chat) -> None:
     response = await chat.say("nummer til UngeCenter og koster det noget?")
     assert "9945 4705" in response.text and "gratis" in response.text
+
+
+async def test_what_treatment_costs_the_municipality_is_not_the_price_the_citizen_pays(chat: Chat) -> None:
+    response = await chat.say("hvor meget koster det kommunen at sende en borger på døgnbehandling?")
+    assert response.route == "faq.out_of_scope", response.route

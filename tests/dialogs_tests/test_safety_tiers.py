@@ -282,6 +282,13 @@ def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger
     ("findes der kurser i førstehjælp ved forgiftning for pårørende", False),
     ("I'm a paramedic, do you have leaflets about overdoses for the ambulance?", False),
     ("ring efter en ambulance, han er forgiftet", True),
+    # searching how to die, dying without pain
+    ("min søn har søgt på hvordan man dør, jeg så det på hans computer", True),
+    ("hvordan kan man dø uden smerter", True),
+    ("I googled suicide statistics for my exam", False),  # school work
+    # worn out after exercise is no emergency; a sign beside it still is
+    ("jeg er helt færdig efter træning, kan ikke mærke mine ben", False),
+    ("han er død efter træning og har taget speed, han kan ikke trække vejret", True),
 ])
 def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires

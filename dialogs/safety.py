@@ -2,7 +2,8 @@
 
 Two layers, three tiers. The reviewed patterns of dialogs/content/safety.yml are matched on the raw
 text first (with what it says is not so, "jeg er ikke selvmordstruet", or says in a figure of speech,
-"det møde tog livet af mig", blanked out): when a category fires, its reply comes first, whatever the NLU or an active flow says.
+"det møde tog livet af mig", blanked out): when a category fires, its reply comes first, whatever the
+NLU or an active flow says.
 The learned net (nlu/safety_net.py) then catches what no pattern was written for, and can only add
 an answer, never remove one: `alarm` (a category's crisis answer) when one category is likely,
 `concern` (a short caring check naming Livslinien and 112) when a crisis is possible but unsure,

@@ -70,7 +70,8 @@ def _age_now(lowered: str, start: int, end: int, age: int) -> int:
     before = lowered[max(0, start - 20):start]
     if _ALMOST_BEFORE.search(before):
         return age - 1
-    if _TURNING_BEFORE.search(before.removesuffix("snart ").removesuffix("soon ")) and _LATER_AFTER.match(lowered[end:end + 30]):
+    turning = _TURNING_BEFORE.search(before.removesuffix("snart ").removesuffix("soon "))
+    if turning and _LATER_AFTER.match(lowered[end:end + 30]):
         return age - 1
     return age
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.cues import about_elsewhere, asks_when, outside_the_standard
+from nlu.cues import about_elsewhere, asks_about_paying, asks_when, outside_the_standard
 
 
 @pytest.mark.parametrize("text", [
@@ -98,3 +98,13 @@ def test_what_the_standard_does_not_answer_for_a_citizen(text: str) -> None:
 ])
 def test_a_question_the_standard_answers_is_not_outside_it(text: str) -> None:
     assert not outside_the_standard(text), text
+
+
+@pytest.mark.parametrize("text, paying", [
+    ("er samtalerne gratis?", True), ("is the detox free?", True), ("do they charge for detox", True),
+    ("får jeg taxa betalt til behandlingen", True),
+    ("do I have free choice of rehab", False),  # free choice is frit valg, not a price
+    ("who is in charge of my case", False), ("hvem bestemmer om jeg får døgnbehandling", False),
+])
+def test_a_question_of_paying(text: str, paying: bool) -> None:
+    assert asks_about_paying(text) is paying

@@ -24,7 +24,8 @@ CITIZEN_FLOORS = {"citizen_questions.yml": 0.97, "citizen_blind_2026_12.yml": 0.
                   "citizen_blind_2026_12_13.yml": 0.89, "citizen_blind_2026_12_14.yml": 0.90,
                   "citizen_blind_2026_12_15.yml": 0.91, "citizen_blind_2026_12_16.yml": 0.89,
                   "citizen_blind_2026_12_17.yml": 0.92, "citizen_blind_2026_12_18.yml": 0.93,
-                  "citizen_blind_2026_12_19.yml": 0.87, "citizen_blind_2026_12_20.yml": 0.92}
+                  "citizen_blind_2026_12_19.yml": 0.87, "citizen_blind_2026_12_20.yml": 0.92,
+                  "citizen_blind_2026_12_21.yml": 0.92}
 
 
 def report(score: Score, capsys: pytest.CaptureFixture[str]) -> None:

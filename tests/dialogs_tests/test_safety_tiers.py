@@ -55,6 +55,15 @@ async def say(engine: DialogEngine, text: str, conv: str = "tiers") -> Response:
     return await engine.handle(Incoming(conv=conv, text=text, at=AT))
 
 
+async def plain_then_scored(engine: DialogEngine, net: ScriptedNet, text: str,
+                            scores: dict[str, float]) -> tuple[Response, Response]:
+    """What the classifier alone answers to `text` (in a conversation of its own), then the answer when the net
+    scores it as `scores`."""
+    plain = await say(engine, text, conv="without")
+    net.scripted[text] = scores
+    return plain, await say(engine, text)
+
+
 async def say_in_flow(engine: DialogEngine, net: ScriptedNet, text: str, scores: dict[str, float],
                       conv: str) -> Response:
     """Start the first-contact flow (it asks the age), then say `text`, which the net scores as `scores`."""
@@ -65,11 +74,8 @@ async def say_in_flow(engine: DialogEngine, net: ScriptedNet, text: str, scores:
 
 async def test_a_concern_is_never_swallowed_by_the_chit_chat_goodbye(engine_with_net: DialogEngine,
                                                                      net: ScriptedNet) -> None:
-    text = "tak for alt, farvel"
-    plain = await say(engine_with_net, text, conv="without")
+    plain, response = await plain_then_scored(engine_with_net, net, "tak for alt, farvel", CONCERN)
     assert plain.keys == ["utter_goodbye"]  # what the classifier alone answers
-    net.scripted[text] = CONCERN
-    response = await say(engine_with_net, text)
     assert response.keys == ["utter_concern"]
     assert response.safety == "concern"
     assert "70 201 201" in response.text and "112" in response.text
@@ -296,11 +302,9 @@ def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: b
 
 async def test_an_unsure_question_keeps_its_topics_after_the_caring_check(engine_with_net: DialogEngine,
                                                                           net: ScriptedNet) -> None:
-    text = "er det det samme sted for alle, eller kommer det an på noget?"
-    plain = await say(engine_with_net, text, conv="without")
+    plain, response = await plain_then_scored(engine_with_net, net,
+                                              "er det det samme sted for alle, eller kommer det an på noget?", CONCERN)
     assert plain.keys == ["utter_rephrase"]  # what the classifier alone answers
-    net.scripted[text] = CONCERN
-    response = await say(engine_with_net, text)
     assert response.keys == ["utter_concern", "utter_rephrase"]
     assert response.route == "safety.concern+faq.rephrase"
     assert response.text.count("70 201 201") == 1  # the caring check names the crisis lines once

@@ -83,7 +83,7 @@ _AGE_BAND = re.compile(
 _DURATION_BEFORE = re.compile(r"\b(?:i|for|in|gennem|de sidste|the last|efter|after|omkring|om|ca\.?|cirka|snart|within|inden for|indenfor)\s+$")
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*(?:år|aar|years?)?\s*[.!]?\s*$")
 _PENSION = re.compile(
-    r"f(?:ø|oe|o)rtids?\s?pension(?:ist|en)?|(?<![\w-])pension\b(?!ist|s?kasse|sopsparing)|\bf(?:ø|oe|o)rtidspensionist\b|disability pension|early retirement pension|\bførtid\b")
+    r"f(?:ø|oe|o)rtids?\s?pension(?:ist|en)?|(?<![\w-])pension\b(?!ist|s?kasse|sopsparing)|\bf(?:ø|oe|o)rtidspensionist\b|disability pension|early[ -]retirement(?: pension)?|\bførtid\b")
 _NEGATION = re.compile(
     r"\b(?:ikke|ik|ikk|ike|ingen|nej|uden|not|no|don'?t|doesn'?t|isn'?t|aren'?t|haven'?t|hasn'?t|never|aldrig)\b")
 # Førtidspension applied for, waited for or refused is not førtidspension: "har søgt førtidspension men ikke

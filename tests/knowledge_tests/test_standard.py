@@ -19,7 +19,7 @@ REQUIRED_IDS = {
     "direct_contact_rusmiddelcenter", "authority_who_decides", "assessment_decision_14_days", "free_choice",
     "free_choice_other_municipality", "treatment_guarantee_14_days", "residential_assessment_processing_time",
     "complaints_overview", "complaint_decision", "complaint_casework_provider", "complaint_medical_treatment",
-    "case_processing_time", "cooperation_with_others",
+    "case_processing_time", "cooperation_with_others", "your_part_in_treatment",
     "medical_treatment_substitution", "doctor_consultation", "individual_outpatient_treatment", "day_treatment",
     "residential_treatment_external", "anonymous_treatment", "pregnant_contract", "treatment_plan",
     "user_involvement", "children_at_home", "primary_provider", "provider_quality_requirements",

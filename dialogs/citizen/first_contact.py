@@ -13,7 +13,7 @@ from enum import Enum
 from dialogs.citizen import faq
 from dialogs.citizen.handover import TALK
 from dialogs.context import Turn
-from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, UNDER_18, named_office, update_slots
+from dialogs.citizen.slots import ADULT, AGE_BAND, PENSION, UNDER_18, ages_on_both_sides, named_office, update_slots
 from dialogs.turn import Button, Reply
 
 FLOW = "first_contact"
@@ -54,6 +54,8 @@ PENSION_BUTTONS = (
 
 async def start(turn: Turn) -> list[Reply]:
     """Store what the message says about age and pension, then route or ask for what is missing."""
+    if ages_on_both_sides(turn):
+        return _route_both(turn)
     update_slots(turn)
     return _next(turn)
 

@@ -45,6 +45,19 @@ def band_for_bound(bound: str, limit: int) -> str | None:
     return None
 
 
+# "Begge", "both": the message asks for two people at once ("me and my gf both use, she's 26 and I'm 31").
+_BOTH = re.compile(r"\b(?:begge|both|hver især|hver isaer|each of us)\b")
+
+
+def ages_on_both_sides(turn: Turn) -> bool:
+    """Whether the message asks for two people whose ages belong to different offices ("vi bruger begge, hun er
+    26 og jeg er 31"): then both offices are named, not the one of whichever age came first."""
+    limit = turn.deps.municipality.routing.age_limit
+    bands = {band_for_age(int(e.value), limit) for e in turn.parse.entities
+             if e.entity == "age" and isinstance(e.value, int)}
+    return len(bands) > 1 and _BOTH.search(fold(turn.text.lower())) is not None
+
+
 def update_slots(turn: Turn) -> bool:
     """Copy age band and pension from the parse into the state; return whether anything was found."""
     limit = turn.deps.municipality.routing.age_limit

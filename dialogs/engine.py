@@ -49,15 +49,17 @@ LANGUAGE_COMMANDS = {"sprog", "language", "lang"}
 UNSURE_REPLIES = {"utter_rephrase", "utter_out_of_scope", "utter_technical_problem", "utter_empty"}
 # Routes whose answer stays after the net's concern: a confident answer to a real question, the
 # first-contact routing and the honest out-of-scope answer. Any other reply (chit-chat, "okay, vi stopper
-# her", rephrase, an answer found only by retrieval) is left out, so it never swallows a possible crisis.
+# her", rephrase, an answer found only by retrieval) is left out unless the message asks a question
+# (ASKED_AFTER_CONCERN), so it never swallows a possible crisis.
 # After the net's alarm nothing else is said, as after a pattern.
 ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.clauses", "faq.contact_details", "faq.out_of_scope",
                          "first_contact.start"}
 # After the caring check, a message that asks something (with a question mark) the classifier is unsure of
 # keeps the request to rephrase with its likely topics as buttons ("is it the same office for everyone?" is
-# not left with "That sounds heavy" alone); a message that asks nothing ("kan ikke mere, vil bare væk") gets
-# the caring check alone.
-ASKED_AFTER_CONCERN = {"faq.rephrase"}
+# not left with "That sounds heavy" alone), or the answer retrieval agreed on ("can I contact the municipality
+# for my dad though I live elsewhere?"); a message that asks nothing ("kan ikke mere, vil bare væk") gets the
+# caring check alone.
+ASKED_AFTER_CONCERN = {"faq.rephrase", "faq.retrieval"}
 # Routes of the caseworker side (and the provider desk's), after which no conversation state is kept.
 CASEWORKER_ROUTES = ("caseworker.", "provider_desk.")
 # Citizen answers that tell a caseworker nothing: replaced by the caseworker's "cannot answer that".

@@ -295,6 +295,19 @@ def test_general_questions_past_events_and_fiction_fire_no_pattern_unless_danger
     # worn out after exercise is no emergency; a sign beside it still is
     ("jeg er helt færdig efter træning, kan ikke mærke mine ben", False),
     ("han er død efter træning og har taget speed, han kan ikke trække vejret", True),
+    # a whole pack taken, a lethal dose asked for, a train, a high place unseen, affairs ordered by a date
+    ("har lige slugt hele pakken med mine piller", True),
+    ("how many mg of oxycodone would be fatal for me", True),
+    ("my uncle is worried about how much methadone his patients get", False),
+    ("overvejer at lægge mig foran toget", True),
+    ("hvor er der et højt sted hvor ingen kommer", True),
+    ("who gets my flat when I die, it has to be sorted before friday", True),
+    ("hvem arver min fars lejlighed nu hvor han er død", False),
+    # figures of speech, a hypothetical, school days
+    ("my boss is gonna kill me if I'm late again", False),
+    ("han er så død i hovedet om morgenen", False),
+    ("hvad gør jeg hvis jeg en dag finder ham bevidstløs", False),
+    ("I took too many pills once back in high school", False),
 ])
 def test_figures_of_speech_games_and_denials_fire_no_pattern(text: str, fires: bool) -> None:
     assert bool(load_safety().matches(text)) is fires
@@ -309,6 +322,15 @@ async def test_an_unsure_question_keeps_its_topics_after_the_caring_check(engine
     assert response.route == "safety.concern+faq.rephrase"
     assert response.text.count("70 201 201") == 1  # the caring check names the crisis lines once
     assert len(response.messages[-1].buttons) >= 2
+
+
+async def test_an_answer_found_by_retrieval_stays_after_the_caring_check_when_asked(
+        engine_with_net: DialogEngine, net: ScriptedNet) -> None:
+    text = "min datter vil gerne afruses først, tilbyder i det?"
+    plain, response = await plain_then_scored(engine_with_net, net, text, CONCERN)
+    assert plain.route == "faq.retrieval", "choose another message that only retrieval answers"
+    assert response.route == "safety.concern+faq.retrieval"
+    assert response.keys == ["utter_concern", *plain.keys]
 
 
 @pytest.mark.parametrize("text", ["kan ikke mere, vil bare væk", "har ikke sovet i tre døgn. orker ikke noget"])

@@ -102,7 +102,8 @@ def pick(turn: Turn) -> Route:
     if not confident:
         return OUT_OF_SCOPE if _outside(turn) else _retrieve(turn)
     if parse.intent in first_contact.ENTRY or parse.intent == "inform":
-        return FIRST_CONTACT
+        # "what is UngeCenter's e-mail?", "how do I get a psychiatrist?": whom to call is not what is asked
+        return OUT_OF_SCOPE if parse.confidence < OUTSIDE_SURE and _outside(turn) else FIRST_CONTACT
     if parse.intent in CHITCHAT:
         # a small-talk reply to what was a question ("bliver det regnvejr i morgen" read as a greeting) is no
         # answer at all: chit-chat needs more certainty than an answer from the standard

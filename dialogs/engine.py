@@ -60,8 +60,8 @@ ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.clauses", "faq.contact_details", "fa
 # for my dad though I live elsewhere?"); a message that asks nothing ("kan ikke mere, vil bare væk") gets the
 # caring check alone.
 ASKED_AFTER_CONCERN = {"faq.rephrase", "faq.retrieval"}
-# An answer from the standard to a message that asks nothing (no question mark) stays after the caring check only
-# when the classifier is this sure of it: "har ikke sovet i tre døgn. orker ikke noget" is not a question about døgnbehandling, "jeg
+# An answer from the standard to a message that asks nothing (compound.asks) stays after the caring check only when
+# the classifier is this sure of it: "har ikke sovet i tre døgn. orker ikke noget" is not a question about døgnbehandling, "jeg
 # vil gerne i døgnbehandling, jeg kan ikke mere" is.
 UNASKED_ANSWER_SURE = 0.5
 # The answers from the standard among ANSWERS_AFTER_CONCERN.
@@ -351,10 +351,10 @@ class DialogEngine:
         else:
             first = [Reply(screening.concern_reply, buttons=(handover.TALK,))]
             # When the flow understood its answer, where to call follows.
-            asks = "?" in turn.text and bool(compound.questions(turn.text))
             keep = turn.answered_prompt or (route in ANSWERS_AFTER_CONCERN and (
-                asks or route not in FAQ_ANSWER_ROUTES or turn.parse.confidence >= UNASKED_ANSWER_SURE)) or (
-                route in ASKED_AFTER_CONCERN and asks)
+                compound.asks(turn.text) or route not in FAQ_ANSWER_ROUTES
+                or turn.parse.confidence >= UNASKED_ANSWER_SURE)) or (
+                route in ASKED_AFTER_CONCERN and "?" in turn.text and bool(compound.questions(turn.text)))
         if turn.forget:  # "glem mig" is done whatever else is said, and says so
             keep = True
         name = f"safety.{screening.tier.value}" + (f"+{route}" if keep else "")

@@ -87,6 +87,7 @@ TEXTS: dict[str, str] = {
     "utter_route_tentative": N_(
         "Ring til {office} på telefon {phone}. Det gælder, når man er under {age_limit} år og ikke er tilkendt "
         "førtidspension."),
+    "utter_route_from_birthday": N_("Fra man fylder {age_limit} år, er det {office} på telefon {phone}."),
     "utter_ask_pension_tentative": N_("Er du tilkendt førtidspension? Så svar ja, og jeg giver dig det rigtige nummer."),
     "utter_ask_age_again": N_("Skriv alderen som et tal, fx 24, eller vælg en knap."),
     "utter_ask_pension": N_("Er du – eller den, det drejer sig om – tilkendt førtidspension?"),

@@ -44,7 +44,7 @@ _AGE_PATTERNS = (
                + _ABOUT + r"(\d{1,3})\b(?!\s*(?:dage|uger|måned|kr|gange|timer|procent|%|:|\d|days|weeks|months|hours|times|percent))"),
     re.compile(r"\b(?:i'?m|i am|im|he'?s|he is|she'?s|she is|they'?re|turned|aged?)\s+" + _ABOUT + r"(\d{1,3})\b(?!\s*(?:days|weeks|months|%|\d))"),
     # an age about to be reached: "turning 30 next month", "min søn bliver snart 30", "he's almost 30" (_age_now)
-    re.compile(r"\b(?:turning|turns|will turn|will be|.ll be|almost|nearly|soon to be|bliver snart|fylder snart)\s+(\d{1,3})\b"
+    re.compile(r"\b(?:turning|turns|turn|will turn|will be|.ll be|almost|nearly|soon to be|bliver snart|fylder snart)\s+(\d{1,3})\b"
                r"(?!\s*(?:dage|uger|måned|minutter|kr|gange|%|:|\d|days|weeks|months|minutes|hours|times|percent|euro|dollars))"),
     re.compile(r"\b(?:på|of|alder|age)\s+(\d{1,3})\s*(?:år|aar|years)?\b(?=\s*(?:$|[,.!?]|og\b|and\b|der\b|som\b|who\b|,))"),
     re.compile(r"^\s*(\d{1,2})\s*(?:år|aar)?\s*(?:og|and|,)\s"),
@@ -62,6 +62,11 @@ _LATER_AFTER = re.compile(
     r"^(?:\s*år)?\s+(?:om\b|i næste\b|i naeste\b|næste\b|naeste\b|til\b|i morgen\b|i år\b|next\b|in\b|soon\b|"
     r"snart\b|senere\b|later\b|tomorrow\b|this\b|efter\b|after\b|på\s+\w+dag\b|on\s+\w+day\b|"
     r"i\s+(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\b)")
+
+
+def _turning(now: int, said: int, start: int, end: int) -> list[Entity]:
+    """The age about to be reached ("fylder 30 i næste måned"), beside the age the person has now."""
+    return [Entity("age_turning", said, start, end)] if said != now else []
 
 
 def _age_now(lowered: str, start: int, end: int, age: int) -> int:
@@ -94,7 +99,7 @@ _PENSION_PENDING_BEFORE = re.compile(
 _PENSION_PENDING_AFTER = re.compile(
     r"^[^.,;!?]{0,40}?\b(?:ikke (?:fået|faaet|faet|tilkendt|bevilget)|endnu ikke|afslag|afvist|not (?:yet |been )*"
     r"(?:granted|approved|got)|haven'?t (?:got|been granted)|pending|rejected|refused)")
-_BUILT_IN = frozenset({"age", "age_band", "pension", "cpr", "language"})
+_BUILT_IN = frozenset({"age", "age_turning", "age_band", "pension", "cpr", "language"})
 _WORD_BOUNDARY = r"(?<![^\W_]){}(?![^\W_])"
 
 
@@ -165,6 +170,7 @@ class EntityExtractor:
             age = _age_now(lowered, start, end, int(match.group(1)))
             if 15 <= age <= 110 and not any(s <= start < e for s, e in taken):
                 found.append(Entity("age", age, start, end, role="concerned"))
+                found.extend(_turning(age, int(match.group(1)), start, end))
                 taken.append((start, end))
         for pattern in _AGE_PATTERNS:
             for match in pattern.finditer(lowered):
@@ -176,6 +182,7 @@ class EntityExtractor:
                     # "han er 32", "she's 19": the person asked about, before the writer's own age ("jeg er 25")
                     about = _THIRD_PERSON.match(match.group(0).lstrip(" ,.!?;:"))
                     found.append(Entity("age", age, start, end, role="concerned" if about else None))
+                    found.extend(_turning(age, int(match.group(1)), start, end))
                     taken.append((start, end))
         if not found:
             bare = _BARE_NUMBER.match(lowered)

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 FALLBACK_INTENT = "nlu_fallback"  # what Rasa's FallbackClassifier predicts below its threshold
 # Entities the dialogs read as typed values (an int age, a negatable førtidspension, age bands, CPR).
 # Rasa only marks where they are mentioned, so these come from the embedded regex extractors.
-TYPED_ENTITIES = frozenset({"age", "age_band", "pension", "cpr", "language"})
+TYPED_ENTITIES = frozenset({"age", "age_turning", "age_band", "pension", "cpr", "language"})
 
 
 class RasaParser:

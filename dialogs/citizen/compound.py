@@ -49,6 +49,25 @@ def questions(text: str) -> list[str]:
     return asked
 
 
+# A clause that opens with a verb asks only with a subject after it ("kan jeg", "er der nogen", "can you"): "har
+# ikke sovet", "kan ikke mere", "vil bare væk" are statements that leave the subject out.
+_WH_OPENING = re.compile(r"^(?:(?:og|and|men|but|so|så)\s+)?(?:hvad|hvor|hvem|hvordan|hvornår|hvorfor|hvilke|hvilken|"
+                         r"what|where|who|how|when|why|which)\b", re.IGNORECASE)
+_VERB_AND_SUBJECT = re.compile(
+    r"^(?:(?:og|and|men|but|so|så)\s+)?\S+\s+(?:jeg|du|man|i|der|han|hun|de|vi|det|den|nogen|noget|min|mit|mine|din|"
+    r"dit|dine|hans|hendes|vores|jeres|deres|en|et|you|we|he|she|they|it|there|someone|anyone|my|your|his|her|the|a)\b",
+    re.IGNORECASE)
+
+
+def asks(text: str) -> bool:
+    """Whether the message asks something: a question mark, a clause opening with a question word, or a verb with
+    its subject after it ("er der nogen der kan hjælpe mig, jeg er 22"), not a statement without a subject ("har
+    ikke sovet i tre døgn", "kan ikke mere, vil bare væk")."""
+    if "?" in text:
+        return True
+    return any(_WH_OPENING.match(part.strip()) or _VERB_AND_SUBJECT.match(part.strip()) for part in questions(text))
+
+
 async def compared_entries(turn: Turn, parser: Parser) -> tuple[str, str] | None:
     """The two entries a comparison asks about ("forskellen på dagbehandling og døgnbehandling"), when the
     classifier is sure of each side and they differ: the answer is both, not the overview of everything."""

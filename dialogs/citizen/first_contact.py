@@ -124,7 +124,18 @@ def _next(turn: Turn) -> list[Reply]:
     # Under 30: most people have no førtidspension, so give that number now and ask about the exception.
     young = turn.deps.municipality.office(routing.young_office)
     return [Reply("utter_route_tentative", {"office": young.name, "phone": young.phone}, sources=(SOURCE,),
-                  buttons=PENSION_BUTTONS, parts=(RELATIVE_MAY_CALL, Reply("utter_ask_pension_tentative")))]
+                  buttons=PENSION_BUTTONS,
+                  parts=(*_from_birthday(turn), RELATIVE_MAY_CALL, Reply("utter_ask_pension_tentative")))]
+
+
+def _from_birthday(turn: Turn) -> tuple[Reply, ...]:
+    """The office from the birthday that crosses the age limit, when the message says it is near ("I turn 30 next
+    month"): the person is told both where to call now and where after."""
+    routing = turn.deps.municipality.routing
+    if not any(e.entity == "age_turning" and e.value == routing.age_limit for e in turn.parse.entities):
+        return ()
+    adult = turn.deps.municipality.office(routing.adult_office)
+    return (Reply("utter_route_from_birthday", {"office": adult.name, "phone": adult.phone}),)
 
 
 def _route(turn: Turn, office_id: str) -> list[Reply]:
@@ -132,9 +143,10 @@ def _route(turn: Turn, office_id: str) -> list[Reply]:
     office = municipality.office(office_id)
     turn.state.clear_flow()
     reason = "utter_route_reason_adult" if office_id == municipality.routing.adult_office else "utter_route_reason_young"
+    later = _from_birthday(turn) if office_id == municipality.routing.young_office else ()
     return [Reply("utter_route_office", {"office": office.name, "phone": office.phone, "routing": office_id},
                   sources=(SOURCE,),
-                  parts=(Reply(reason), Reply("utter_route_guarantee"), Reply("utter_route_others"),
+                  parts=(Reply(reason), *later, Reply("utter_route_guarantee"), Reply("utter_route_others"),
                          Reply("utter_source", {"section": SOURCE}), *faq.entry_parts(turn, ANONYMOUS_ENTRY)),
                   buttons=(TALK,))]
 

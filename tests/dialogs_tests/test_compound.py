@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from conftest import Chat
 from dialogs import Incoming
-from dialogs.citizen.compound import clause_entries, clauses, questions
+from dialogs.citizen.compound import asks, clause_entries, clauses, questions
 from dialogs.context import Deps, Turn
 from dialogs.turn import State
 from nlu import Parse
@@ -124,3 +124,17 @@ async def test_a_second_question_is_answered_before_the_age_is_asked(chat: Chat)
     assert "gratis" in response.text and "9945 4421" in response.text and "9945 4705" in response.text
     response = await chat.say("han er 45")
     assert response.keys == ["utter_route_office"] and "9945 4421" in response.text
+
+
+@pytest.mark.parametrize(("text", "asking"), [
+    ("har ikke sovet i tre døgn. orker ikke noget", False),  # a verb and its negation, no subject
+    ("kan ikke mere, vil bare væk", False),
+    ("jeg vil gerne i døgnbehandling, jeg kan ikke mere", False),
+    ("er der nogen der kan hjælpe mig, jeg er 22 og har det skidt med det", True),  # verb, then its subject
+    ("who in the municipality do I talk to", True),  # a question word, no question mark
+    ("kan jeg få hjælp", True),
+    ("orker ikke mere?", True),  # a question mark asks
+])
+def test_a_message_asks_with_a_question_word_a_subject_after_the_verb_or_a_question_mark(text: str,
+                                                                                        asking: bool) -> None:
+    assert asks(text) is asking

@@ -47,6 +47,15 @@ def test_age_is_found(extractor: EntityExtractor, text: str, age: int) -> None:
     assert values(extractor, text, "age") == [age]
 
 
+@pytest.mark.parametrize("text, turning", [
+    ("jeg fylder 30 om to uger", [30]), ("I'm 29 and turn 30 next month", [30]), ("he's almost 30", [30]),
+    ("jeg fylder 30 i dag", []), ("jeg er 29", []),
+])
+def test_an_age_about_to_be_reached_is_kept_beside_the_age_now(extractor: EntityExtractor, text: str,
+                                                                turning: list[int]) -> None:
+    assert values(extractor, text, "age_turning") == turning
+
+
 def test_the_age_of_the_person_asked_about_comes_before_the_writers_own(extractor: EntityExtractor) -> None:
     found = [(e.value, e.role) for e in extractor.extract("jeg er 25, min kæreste er ikke dansk, han er 32")
              if e.entity == "age"]

@@ -61,8 +61,8 @@ ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.clauses", "faq.contact_details", "fa
 # caring check alone.
 ASKED_AFTER_CONCERN = {"faq.rephrase", "faq.retrieval"}
 # An answer from the standard to a message that asks nothing (compound.asks) stays after the caring check only when
-# the classifier is this sure of it: "har ikke sovet i tre døgn. orker ikke noget" is not a question about døgnbehandling, "jeg
-# vil gerne i døgnbehandling, jeg kan ikke mere" is.
+# the classifier is this sure of it: "har ikke sovet i tre døgn. orker ikke noget" is not a question about
+# døgnbehandling, "jeg vil gerne i døgnbehandling, jeg kan ikke mere" is.
 UNASKED_ANSWER_SURE = 0.5
 # The answers from the standard among ANSWERS_AFTER_CONCERN.
 FAQ_ANSWER_ROUTES = {"faq.answer", "faq.clauses"}

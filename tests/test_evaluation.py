@@ -87,7 +87,7 @@ SAFETY_SETS = {"safety.yml": 0.0, "safety_holdout.yml": 0.0, "safety_blind_2026_
                "safety_blind_2026_12_6.yml": 0.05, "safety_blind_2026_12_7.yml": 0.05,
                "safety_blind_2026_12_8.yml": 0.05, "safety_blind_2026_12_9.yml": 0.05,
                "safety_blind_2026_12_10.yml": 0.05, "safety_blind_2026_12_11.yml": 0.05,
-               "safety_blind_2026_12_12.yml": 0.05}
+               "safety_blind_2026_12_12.yml": 0.05, "safety_blind_2026_12_13.yml": 0.05}
 
 
 @pytest.mark.parametrize("name", list(SAFETY_SETS))

@@ -54,7 +54,7 @@ UNSURE_REPLIES = {"utter_rephrase", "utter_out_of_scope", "utter_technical_probl
 # After the net's alarm nothing else is said, as after a pattern.
 ANSWERS_AFTER_CONCERN = {"faq.answer", "faq.clauses", "faq.contact_details", "faq.out_of_scope",
                          "first_contact.start"}
-# After the caring check, a message that asks something (with a question mark) the classifier is unsure of
+# After the caring check, a message that asks something (compound.asks) the classifier is unsure of
 # keeps the request to rephrase with its likely topics as buttons ("is it the same office for everyone?" is
 # not left with "That sounds heavy" alone), or the answer retrieval agreed on ("can I contact the municipality
 # for my dad though I live elsewhere?"); a message that asks nothing ("kan ikke mere, vil bare væk") gets the
@@ -351,10 +351,10 @@ class DialogEngine:
         else:
             first = [Reply(screening.concern_reply, buttons=(handover.TALK,))]
             # When the flow understood its answer, where to call follows.
+            asks = compound.asks(turn.text)
             keep = turn.answered_prompt or (route in ANSWERS_AFTER_CONCERN and (
-                compound.asks(turn.text) or route not in FAQ_ANSWER_ROUTES
-                or turn.parse.confidence >= UNASKED_ANSWER_SURE)) or (
-                route in ASKED_AFTER_CONCERN and "?" in turn.text and bool(compound.questions(turn.text)))
+                asks or route not in FAQ_ANSWER_ROUTES or turn.parse.confidence >= UNASKED_ANSWER_SURE)) or (
+                route in ASKED_AFTER_CONCERN and asks)
         if turn.forget:  # "glem mig" is done whatever else is said, and says so
             keep = True
         name = f"safety.{screening.tier.value}" + (f"+{route}" if keep else "")

@@ -46,7 +46,7 @@ def band_for_bound(bound: str, limit: int) -> str | None:
 
 
 # "Begge", "both": the message asks for two people at once ("me and my gf both use, she's 26 and I'm 31").
-_BOTH = re.compile(r"\b(?:begge|both|hver især|hver isaer|each of us)\b")
+_BOTH = re.compile(r"\b(?:begge|both|hver isaer|each of us)\b")  # matched on folded text
 
 
 def ages_on_both_sides(turn: Turn) -> bool:

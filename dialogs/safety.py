@@ -8,6 +8,8 @@ The learned net (nlu/safety_net.py) then catches what no pattern was written for
 an answer, never remove one: `alarm` (a category's crisis answer) when one category is likely,
 `concern` (a short caring check naming Livslinien and 112) when a crisis is possible but unsure,
 `none` otherwise. Its thresholds are reviewed content too, under `net:` in the same file.
+Reviewed `hints` (words that may hide suicidal intent but are often innocent: "I won't be here by
+then") raise the concern tier by themselves, whatever the net says, but never an alarm.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ class Screening:
 
     tier: Tier
     categories: tuple[Category, ...] = ()  # the alarm categories, in priority order
-    by: str = ""  # "patterns" or "net"
+    by: str = ""  # "patterns", "hints" or "net"
     leaning: str = ""  # for a concern: what it is most likely about (suicide, emergency, violence, concern)
 
     @property
@@ -100,40 +102,57 @@ class SafetyScreen:
 
     def __init__(self, categories: list[Category], net: CrisisScorer | None = None,
                  thresholds: NetThresholds | None = None, not_now: tuple[re.Pattern[str], ...] = (),
-                 now: tuple[re.Pattern[str], ...] = (), not_said: tuple[re.Pattern[str], ...] = ()) -> None:
+                 now: tuple[re.Pattern[str], ...] = (), not_said: tuple[re.Pattern[str], ...] = (),
+                 hints: tuple[re.Pattern[str], ...] = ()) -> None:
         if net is not None and thresholds is None:
             raise ContentError(SAFETY_FILE.name, "a learned net needs thresholds under 'net:'")
         self.categories = categories
         self.not_now = not_now
         self.now = now
         self.not_said = not_said
+        self.hints = hints
         self.net = net
         self.thresholds = thresholds
 
     def matches(self, text: str) -> list[Category]:
         """Return every category the reviewed patterns fire for, in priority order (empty when none)."""
+        folded, quiet = self._read(text)
+        return [category for category in self.categories if category.fires(folded, quiet)]
+
+    def hinted(self, text: str) -> bool:
+        """Whether a reviewed hint matches (and the message is no general question, past event or fiction)."""
+        folded, quiet = self._read(text)
+        return not quiet and any(p.search(folded) for p in self.hints)
+
+    def _read(self, text: str) -> tuple[str, bool]:
+        """The folded message with what it says is not so blanked out, and whether it is `not_now`."""
         folded = fold(" ".join(text.lower().split()))
         for pattern in self.not_said:
             folded = pattern.sub(" _ ", folded)
         quiet = any(p.search(folded) for p in self.not_now) and not any(p.search(folded) for p in self.now)
-        return [category for category in self.categories if category.fires(folded, quiet)]
+        return folded, quiet
 
     def screen(self, text: str, learned: bool = True) -> Screening:
-        """Patterns first; when none fires (and `learned`), the net may raise an alarm or a concern."""
+        """Patterns first; when none fires (and `learned`), the net may raise an alarm; then a hint or the
+        net may raise a concern."""
         fired = self.matches(text)
         if fired:
             return Screening(Tier.ALARM, tuple(fired), "patterns")
-        if not learned or self.net is None or self.thresholds is None or not text.strip():
-            return NO_CRISIS
-        score = self.net.score(text)
-        label, probability = score.top_alarm()
-        if probability >= self.thresholds.alarm:
-            category = next((c for c in self.categories if c.id == label), None)
-            if category is not None:
-                return Screening(Tier.ALARM, (category,), "net")
-        if score.crisis >= self.thresholds.concern:
-            return Screening(Tier.CONCERN, (), "net", score.leaning())
-        return Screening(Tier.NONE, (), "net")
+        net_concern: Screening | None = None
+        if learned and self.net is not None and self.thresholds is not None and text.strip():
+            score = self.net.score(text)
+            label, probability = score.top_alarm()
+            if probability >= self.thresholds.alarm:
+                category = next((c for c in self.categories if c.id == label), None)
+                if category is not None:
+                    return Screening(Tier.ALARM, (category,), "net")
+            if score.crisis >= self.thresholds.concern:
+                net_concern = Screening(Tier.CONCERN, (), "net", score.leaning())
+        if self.hinted(text):
+            return Screening(Tier.CONCERN, (), "hints", "suicide")
+        if net_concern is not None:
+            return net_concern
+        return Screening(Tier.NONE, (), "net") if learned and self.net is not None and text.strip() else NO_CRISIS
 
 
 def load_thresholds(path: Path = SAFETY_FILE) -> NetThresholds:
@@ -182,7 +201,7 @@ def load_safety(path: Path = SAFETY_FILE, net: CrisisScorer | None = None) -> Sa
         categories.append(Category(cid, raw["reply"], compile_all("always"), compile_all("patterns"),
                                    compile_all("unless"), tuple(together)))
     shared = []
-    for field in ("not_now", "now", "not_said"):
+    for field in ("not_now", "now", "not_said", "hints"):
         patterns = data.get(field) or []
         if not isinstance(patterns, list):
             raise ContentError(path.name, f"'{field}' must be a list of patterns")
@@ -191,4 +210,4 @@ def load_safety(path: Path = SAFETY_FILE, net: CrisisScorer | None = None) -> Sa
         except re.error:
             raise ContentError(path.name, "invalid regex", field=field) from None
     return SafetyScreen(categories, net, load_thresholds(path) if net is not None else None,
-                        shared[0], shared[1], shared[2])
+                        shared[0], shared[1], shared[2], shared[3])

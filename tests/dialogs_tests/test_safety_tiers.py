@@ -200,6 +200,34 @@ def test_the_tiers_are_what_the_thresholds_say() -> None:
     assert screen.screen("a", learned=False).tier is Tier.NONE
 
 
+@pytest.mark.parametrize("text", [
+    "kan jeg få en tid efter nytår? glem det, jeg er her nok ikke til den tid",
+    "who do I call to book? never mind, I won't be around much longer",
+    "what happens with my flat, I don't plan on being here for easter",
+    "det holder først op med at gøre ondt når jeg stopper.",
+])
+def test_a_reviewed_hint_raises_the_caring_check_when_the_net_is_calm(text: str) -> None:
+    screening = load_safety(net=ScriptedNet({})).screen(text)
+    assert (screening.tier, screening.by, screening.concern_reply) == (Tier.CONCERN, "hints", "utter_concern")
+
+
+@pytest.mark.parametrize("text", [
+    "jeg er her ikke på fredag, jeg skal til lægen, kan vi flytte samtalen",
+    "I won't be here next week, can we talk on the phone instead",
+    "my back only stops hurting when I stop running, is that withdrawal",
+    "jeg er ikke her længere end til fredag, kan jeg nå en samtale",
+    "in a film I watched he said he would not be around by then",
+])
+def test_a_hint_is_not_read_into_an_ordinary_absence(text: str) -> None:
+    assert load_safety(net=ScriptedNet({})).screen(text).tier is Tier.NONE
+
+
+def test_a_hint_never_lowers_the_nets_alarm() -> None:
+    text = "glem det, jeg er her nok ikke til den tid"
+    screening = load_safety(net=ScriptedNet({text: SUICIDE_ALARM})).screen(text)
+    assert (screening.tier, screening.by) == (Tier.ALARM, "net")
+
+
 async def test_a_concern_inside_the_first_contact_flow_is_not_followed_by_a_prompt(engine_with_net: DialogEngine,
                                                                                   net: ScriptedNet) -> None:
     response = await say_in_flow(engine_with_net, net, "puha, det hele er for meget", CONCERN, "flow-concern")
@@ -326,7 +354,7 @@ async def test_an_unsure_question_keeps_its_topics_after_the_caring_check(engine
 
 async def test_an_answer_found_by_retrieval_stays_after_the_caring_check_when_asked(
         engine_with_net: DialogEngine, net: ScriptedNet) -> None:
-    text = "min datter vil gerne afruses først, tilbyder i det?"
+    text = "kigger I også på min psykiske tilstand eller kun på stofferne?"
     plain, response = await plain_then_scored(engine_with_net, net, text, CONCERN)
     assert plain.route == "faq.retrieval", "choose another message that only retrieval answers"
     assert response.route == "safety.concern+faq.retrieval"

@@ -59,11 +59,22 @@ _VERB_AND_SUBJECT = re.compile(
     re.IGNORECASE)
 
 
+# Asked inside a sentence, without a question mark: a question word with its verb and subject after it ("im 27 who
+# do i even talk to", "kan ik sove hvad gør jeg"; not "ved ikke hvad jeg skal", where the subject comes first), or
+# a verb of asking with its subject and "så" ("hvis jeg skifter, mister jeg så min garanti"; not "det gjorde jeg så").
+_ASKED_INSIDE = re.compile(
+    r"\b(?:hvad|hvor|hvem|hvordan|hvornår|hvorfor|hvilke|hvilken|what|where|who|how|when|why|which)\s+\S+\s+"
+    r"(?:jeg|du|man|i|vi|de|han|hun|det|der|you|we|they|he|she|it|there)\b"
+    r"|\b(?:kan|skal|får|mister|må|bliver|vil|kommer|gælder|betaler|koster|beholder|taber)\s+"
+    r"(?:jeg|man|du|vi|han|hun|de|det|der)\s+så\b", re.IGNORECASE)
+
+
 def asks(text: str) -> bool:
-    """Whether the message asks something: a question mark, a clause opening with a question word, or a verb with
-    its subject after it ("er der nogen der kan hjælpe mig, jeg er 22"), not a statement without a subject ("har
-    ikke sovet i tre døgn", "kan ikke mere, vil bare væk")."""
-    if "?" in text:
+    """Whether the message asks something: a question mark, a clause opening with a question word, a verb with
+    its subject after it ("er der nogen der kan hjælpe mig, jeg er 22"), or a question inside a sentence
+    (_ASKED_INSIDE); not a statement without a subject ("har ikke sovet i tre døgn", "kan ikke mere, vil bare
+    væk")."""
+    if "?" in text or _ASKED_INSIDE.search(text):
         return True
     return any(_WH_OPENING.match(part.strip()) or _VERB_AND_SUBJECT.match(part.strip()) for part in questions(text))
 

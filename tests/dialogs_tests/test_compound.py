@@ -134,6 +134,12 @@ async def test_a_second_question_is_answered_before_the_age_is_asked(chat: Chat)
     ("who in the municipality do I talk to", True),  # a question word, no question mark
     ("kan jeg få hjælp", True),
     ("orker ikke mere?", True),  # a question mark asks
+    ("been using every weekend im 27 who do i even talk to", True),  # a question inside the sentence
+    ("tager piller hver dag hvad gør jeg så nu", True),
+    ("hvis jeg flytter kommune mister jeg så min plads", True),  # a verb of asking, its subject and "så"
+    ("ved ikke hvad jeg skal gøre mere", False),  # the subject before the verb: no question
+    ("det gjorde jeg så bare", False),
+    ("i dont know what i want anymore", False),
 ])
 def test_a_message_asks_with_a_question_word_a_subject_after_the_verb_or_a_question_mark(text: str,
                                                                                         asking: bool) -> None:

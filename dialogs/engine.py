@@ -297,8 +297,12 @@ class DialogEngine:
                 replies, answered = faq.entry_replies(turn, sides[0]), {sides[0]}
             second = clear_second or (sides[1] if sides else
                                       await compound.second_entry(turn, self._parser, answered))
+            runner_up = None
+            if second is None and route is router.FAQ and sides is None:
+                # unsure between two entries: the other reading's answer follows, introduced as such
+                second = runner_up = faq.close_runner_up(turn, answered)
             if second is not None:  # the office for the person's age is named once
-                extra = faq.entry_replies(turn, second)
+                extra = faq.runner_up_replies(turn, second) if runner_up else faq.entry_replies(turn, second)
                 if route.name.startswith("first_contact."):
                     extra = faq.without_office_line(extra)
                 elif faq.names_office(turn, second):

@@ -76,6 +76,7 @@ TEXTS: dict[str, str] = {
         "Skriv ikke dit CPR-nummer her. Jeg har ikke brug for det, og jeg har ikke gemt det. "
         "Du kan spørge helt anonymt."),
     "utter_faq_answer": N_("{answer}"),
+    "utter_runner_up": N_("Hvis du i stedet spørger: {question}"),
     "utter_caveat": N_("Bemærk: {caveat} (Kilde: {source}.)"),
     "utter_source": N_("Kilde: {municipality}s kvalitetsstandard, afsnittet »{section}«."),
     "utter_ask_age": N_("Jeg hjælper dig gerne videre. {routing}"),

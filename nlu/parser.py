@@ -97,6 +97,11 @@ def train_and_save(data: TrainingData, cache_dir: Path,
     return classifier, seconds
 
 
+def is_trained(data_dir: Path, cache_dir: Path) -> bool:
+    """Whether a cached model matches the training data (else the first parser built trains one)."""
+    return model_path(cache_dir, load_training_data(data_dir)).exists()
+
+
 def load_local_parser(data_dir: Path, cache_dir: Path) -> LocalParser:
     """Build the embedded parser, training it first when no cached model matches the data."""
     data = load_training_data(data_dir)

@@ -164,6 +164,12 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.wiring import build_app
     from dialogs import Role, Sender
 
+    from nlu.parser import is_trained
+
+    if not is_trained(settings.nlu_data_dir, settings.nlu_cache_dir):
+        print("stifinder chat: training the language models on this machine's first start (or after a change of "
+              "the training data); this takes about a minute, once", file=sys.stderr, flush=True)
+
     async def run() -> int:
         app = await build_app(settings)
         try:

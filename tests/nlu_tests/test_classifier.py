@@ -10,6 +10,7 @@ from nlu import IntentClassifier, LocalParser, ModelError, train
 from nlu.classifier import MODEL_FORMAT, make_model
 from nlu.entities import EntityExtractor
 from nlu.evaluate import score
+from nlu.parser import is_trained, load_local_parser
 from nlu.training_data import TrainingData
 
 TEXTS = {
@@ -129,3 +130,17 @@ def test_the_fast_vector_equals_the_one_training_saw(local_parser: LocalParser) 
         ref = dict(zip(ref_idx.tolist(), ref_values.tolist()))
         assert fast.keys() == ref.keys(), text
         assert all(fast[k] == pytest.approx(ref[k], rel=1e-12) for k in ref), text
+
+
+def test_is_trained_tells_whether_a_cached_model_matches_the_data(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "nlu.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hej\n'
+                                      '- intent: thanks\n  examples: |\n    - tak\n', encoding="utf-8")
+    cache = tmp_path / "cache"
+    assert not is_trained(data_dir, cache)  # a first start trains, and the chat says so
+    load_local_parser(data_dir, cache)
+    assert is_trained(data_dir, cache)
+    (data_dir / "nlu.yml").write_text((data_dir / "nlu.yml").read_text(encoding="utf-8") + "    - tusind tak\n",
+                                      encoding="utf-8")
+    assert not is_trained(data_dir, cache)  # changed data: trained anew

@@ -205,6 +205,7 @@ def test_the_tiers_are_what_the_thresholds_say() -> None:
     "who do I call to book? never mind, I won't be around much longer",
     "what happens with my flat, I don't plan on being here for easter",
     "det holder først op med at gøre ondt når jeg stopper.",
+    "hvem skal have min cykel når jeg er væk?",
 ])
 def test_a_reviewed_hint_raises_the_caring_check_when_the_net_is_calm(text: str) -> None:
     screening = load_safety(net=ScriptedNet({})).screen(text)
@@ -217,6 +218,8 @@ def test_a_reviewed_hint_raises_the_caring_check_when_the_net_is_calm(text: str)
     "my back only stops hurting when I stop running, is that withdrawal",
     "jeg er ikke her længere end til fredag, kan jeg nå en samtale",
     "in a film I watched he said he would not be around by then",
+    "hvem passer katten når jeg er væk på ferie",
+    "who waters my plants when I'm gone for the weekend",
 ])
 def test_a_hint_is_not_read_into_an_ordinary_absence(text: str) -> None:
     assert load_safety(net=ScriptedNet({})).screen(text).tier is Tier.NONE

@@ -116,12 +116,16 @@ class SafetyScreen:
 
     def matches(self, text: str) -> list[Category]:
         """Return every category the reviewed patterns fire for, in priority order (empty when none)."""
-        folded, quiet = self._read(text)
-        return [category for category in self.categories if category.fires(folded, quiet)]
+        return self._fired(*self._read(text))
 
     def hinted(self, text: str) -> bool:
         """Whether a reviewed hint matches (and the message is no general question, past event or fiction)."""
-        folded, quiet = self._read(text)
+        return self._hinted(*self._read(text))
+
+    def _fired(self, folded: str, quiet: bool) -> list[Category]:
+        return [category for category in self.categories if category.fires(folded, quiet)]
+
+    def _hinted(self, folded: str, quiet: bool) -> bool:
         return not quiet and any(p.search(folded) for p in self.hints)
 
     def _read(self, text: str) -> tuple[str, bool]:
@@ -135,7 +139,8 @@ class SafetyScreen:
     def screen(self, text: str, learned: bool = True) -> Screening:
         """Patterns first; when none fires (and `learned`), the net may raise an alarm; then a hint or the
         net may raise a concern."""
-        fired = self.matches(text)
+        read = self._read(text)  # folded once for the patterns and the hints
+        fired = self._fired(*read)
         if fired:
             return Screening(Tier.ALARM, tuple(fired), "patterns")
         net_concern: Screening | None = None
@@ -148,7 +153,7 @@ class SafetyScreen:
                     return Screening(Tier.ALARM, (category,), "net")
             if score.crisis >= self.thresholds.concern:
                 net_concern = Screening(Tier.CONCERN, (), "net", score.leaning())
-        if self.hinted(text):
+        if self._hinted(*read):
             return Screening(Tier.CONCERN, (), "hints", "suicide")
         if net_concern is not None:
             return net_concern
